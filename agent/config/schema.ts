@@ -1,0 +1,131 @@
+// The single definition of hearth's configuration. Types come from z.infer;
+// every object is .strict() so an unknown key is an error, not a silent no-op.
+import { z } from 'zod';
+import { parseDuration } from '../util/duration.js';
+
+const httpUrl = z
+  .string()
+  .url({ message: 'expected an http(s) URL such as http://127.0.0.1:4646' })
+  .refine((value) => /^https?:\/\//.test(value), { message: 'expected the scheme http or https' });
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { message: 'expected HOST:PORT such as 0.0.0.0:8000' })
+  .refine((value) => {
+    const port = value.slice(value.lastIndexOf(':') + 1);
+    // Only judge the port once the HOST:PORT shape matched; the regex reports the rest.
+    return !/^\d{1,5}$/.test(port) || Number(port) <= 65535;
+  }, { message: 'expected a port from 0 to 65535' });
+
+export const durationText = (min: number, max: number) =>
+  z.string().refine((value) => {
+    const ms = parseDuration(value);
+    return ms !== undefined && ms >= min && ms <= max;
+  }, { message: `expected a duration such as "90s" or "5m" between ${min}ms and ${max}ms` });
+
+const token = z.string().min(1, { message: 'expected a non-empty token' });
+const filePath = z.string().min(1, { message: 'expected a file path' });
+const nodeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+  message: 'expected a node name of letters, digits, ".", "_" or "-"',
+});
+
+const tlsFields = {
+  caCert: filePath.optional(),
+  clientCert: filePath.optional(),
+  clientKey: filePath.optional(),
+};
+
+export const configSchema = z
+  .object({
+    node: z
+      .object({
+        /** The Nomad node this agent runs on; learnt from Nomad's /v1/agent/self when unset. */
+        name: nodeName.optional(),
+        /** The address services on this node are reached at; learnt from Nomad when unset. */
+        address: z.string().ip().optional(),
+      })
+      .strict()
+      .default({}),
+    api: z
+      .object({
+        listen: hostPort.default('0.0.0.0:8000'),
+        /** Bearer token that state-changing endpoints require. Without one they are refused. */
+        token: token.optional(),
+      })
+      .strict()
+      .default({}),
+    nomad: z
+      .object({
+        addr: httpUrl.default('http://127.0.0.1:4646'),
+        token: token.optional(),
+        region: z.string().min(1).optional(),
+        namespace: z.string().min(1).optional(),
+        ...tlsFields,
+      })
+      .strict()
+      .default({}),
+    consul: z
+      .object({
+        addr: httpUrl.default('http://127.0.0.1:8500'),
+        token: token.optional(),
+        datacenter: z.string().min(1).optional(),
+        ...tlsFields,
+      })
+      .strict()
+      .default({}),
+    discovery: z
+      .object({
+        /** Services whose names start with this are the experts the agent watches. */
+        expertPrefix: z.string().regex(/^[a-z0-9-]+$/).default('prima-api-'),
+        /** How long one blocking query may wait. */
+        wait: durationText(1000, 600_000).default('5m'),
+      })
+      .strict()
+      .default({}),
+    power: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Interfaces the traffic monitor attaches to; default: lo and every interface carrying the node address. */
+        interfaces: z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,15}$/, { message: 'expected an interface name' })).optional(),
+        /** How long a connection to a sleeping service is held before it fails cleanly. */
+        holdLimit: durationText(1000, 600_000).default('120s'),
+      })
+      .strict()
+      .default({}),
+    state: z
+      .object({
+        /** Where the agent keeps state that must survive a restart (power state, join tokens). */
+        dir: filePath.default('/var/lib/hearth'),
+      })
+      .strict()
+      .default({}),
+    heal: z
+      .object({
+        /** The core jobs `hearth heal` keeps registered: a template name and its variables. */
+        coreJobs: z
+          .array(
+            z
+              .object({
+                template: z.string().regex(/^[a-z0-9-]+$/),
+                vars: z.record(z.unknown()).default({}),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type HearthConfig = z.infer<typeof configSchema>;
+export type HearthConfigInput = z.input<typeof configSchema>;
+
+/** Key paths whose values are secrets: redacted wherever the config is shown. */
+export const SECRET_PATHS: readonly string[] = ['api.token', 'nomad.token', 'consul.token'];

@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let cached: string | undefined;
+
+/** The repository (or installed package) root: the nearest folder above this file holding package.json named hearth. */
+export function repoRoot(): string {
+  if (cached !== undefined) return cached;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'agent'))) {
+      cached = dir;
+      return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('hearth: cannot find the repository root above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+/** A path inside the repository root. */
+export function repoPath(...parts: string[]): string {
+  return join(repoRoot(), ...parts);
+}
