@@ -3,10 +3,14 @@
 import { z } from 'zod';
 import { parseDuration } from '../util/duration.js';
 
-const httpUrl = z
-  .string()
-  .url({ message: 'expected an http(s) URL such as http://127.0.0.1:4646' })
-  .refine((value) => /^https?:\/\//.test(value), { message: 'expected the scheme http or https' });
+const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}, { message: 'expected an http(s) URL such as http://127.0.0.1:4646' });
 
 const hostPort = z
   .string()
