@@ -9,4 +9,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: 'hearth config check [--config FILE] [--json]',
     load: () => import('./config-check.js'),
   },
+  {
+    name: 'nodes',
+    summary: 'List the nodes waiting to install (pending join tokens) and the nodes that joined',
+    usage: 'hearth nodes [--config FILE] [--json]',
+    load: () => import('./nodes.js'),
+  },
 ];

@@ -49,6 +49,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { variable: 'HEARTH_POWER_INTERFACES', path: ['power', 'interfaces'], convert: asList },
   { variable: 'HEARTH_POWER_HOLD_LIMIT', path: ['power', 'holdLimit'] },
   { variable: 'HEARTH_STATE_DIR', path: ['state', 'dir'] },
+  { variable: 'HEARTH_JOIN_INVENTORY', path: ['join', 'inventory'] },
+  { variable: 'HEARTH_JOIN_PLAYBOOK', path: ['join', 'playbook'] },
   { variable: 'HEARTH_LOG_LEVEL', path: ['log', 'level'] },
 ];
 

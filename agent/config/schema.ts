@@ -103,6 +103,22 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    join: z
+      .object({
+        /** The Ansible inventory a joined node is added to (under worker_nodes), written atomically. */
+        inventory: filePath.default('/etc/hearth/ansible/inventory.yaml'),
+        /** The playbook run, limited to the new node, once it has joined. */
+        playbook: filePath.default('/etc/hearth/ansible/playbook.yaml'),
+        /** The provisioner's argv prefix; `-i INVENTORY --limit HOST PLAYBOOK` is appended. Never run through a shell. */
+        provisioner: z.array(z.string().min(1)).min(1).default(['ansible-playbook']),
+        /** How long a join token lives when its request names no ttl. */
+        tokenTtl: durationText(60_000, 7 * 86_400_000).default('24h'),
+        /** Failed join attempts allowed per client address within failureWindow before it is refused outright. */
+        failureLimit: z.number().int().min(1).max(1000).default(5),
+        failureWindow: durationText(1000, 86_400_000).default('10m'),
+      })
+      .strict()
+      .default({}),
     heal: z
       .object({
         /** The core jobs `hearth heal` keeps registered: a template name and its variables. */
