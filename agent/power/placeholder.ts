@@ -1,0 +1,58 @@
+// While a service sleeps, Nomad has deregistered it from Consul. The power
+// manager registers a placeholder in its place: same name, same address and
+// port, tagged and with Meta `hearth-power=asleep`, so a router still finds it
+// and its first request is what wakes it. The placeholder has no checks of its
+// own, so Consul reports it as passing (only the node's checks apply) and
+// routers that ask `?passing` keep it: that is true, because a connection to
+// it is accepted and held by this node's agent until the service is up.
+import type { ConsulHealthEntry, ConsulPort } from './ports.js';
+
+export const ASLEEP_TAG = 'hearth-power=asleep';
+export const POWER_META_KEY = 'hearth-power';
+
+export function placeholderId(service: string): string {
+  return `hearth-power-asleep-${service}`;
+}
+
+export async function registerPlaceholder(consul: ConsulPort, target: { service: string; address: string; port: number }): Promise<void> {
+  await consul.registerService({
+    ID: placeholderId(target.service),
+    Name: target.service,
+    Address: target.address,
+    Port: target.port,
+    Tags: [ASLEEP_TAG],
+    Meta: { [POWER_META_KEY]: 'asleep' },
+  });
+}
+
+export async function deregisterPlaceholder(consul: ConsulPort, service: string): Promise<void> {
+  try {
+    await consul.deregisterService(placeholderId(service));
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return;
+    throw err;
+  }
+}
+
+/** True when Consul reports a passing instance of `service` that is the real one, not the placeholder. */
+export async function isServiceHealthy(consul: ConsulPort, service: string): Promise<boolean> {
+  const answer = await consul.healthService(service, { passing: true });
+  return readEntries(answer).some(
+    (entry) =>
+      entry.Service.ID !== placeholderId(service) &&
+      entry.Service.Meta?.[POWER_META_KEY] !== 'asleep' &&
+      entry.Checks.every((check) => check.Status === 'passing'),
+  );
+}
+
+/** The health endpoint's entries, whether the client returns them bare or with the blocking-query index. */
+function readEntries(answer: unknown): ConsulHealthEntry[] {
+  if (Array.isArray(answer)) return answer as ConsulHealthEntry[];
+  if (typeof answer === 'object' && answer !== null) {
+    for (const key of ['entries', 'body', 'data', 'value']) {
+      const inner = (answer as Record<string, unknown>)[key];
+      if (Array.isArray(inner)) return inner as ConsulHealthEntry[];
+    }
+  }
+  return [];
+}

@@ -1,0 +1,29 @@
+// Waits used while a service wakes: poll a condition until it holds or the
+// deadline passes. Polling happens only during a wake (a few seconds), never
+// to detect traffic.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HearthError } from '../errors.js';
+import type { NomadPort } from './ports.js';
+
+export async function waitUntil(what: string, deadlineMs: number, pollMs: number, check: () => Promise<boolean>, signal?: AbortSignal): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadlineMs) {
+    if (signal?.aborted === true) throw new HearthError('HEARTH_ERR_POWER', `Stopped while waiting for ${what}.`);
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    await sleep(pollMs);
+  }
+  throw new HearthError('HEARTH_ERR_TIMEOUT', `Timed out waiting for ${what}.`, lastError === undefined ? {} : { cause: lastError });
+}
+
+/** True once `count` allocations of the group are running on the client. */
+export async function isGroupRunning(nomad: NomadPort, jobId: string, group: string, count: number): Promise<boolean> {
+  const allocations = await nomad.jobs.allocations(jobId);
+  const running = allocations.filter(
+    (alloc) => alloc.TaskGroup === group && alloc.DesiredStatus === 'run' && alloc.ClientStatus === 'running',
+  );
+  return running.length >= count;
+}
