@@ -1,0 +1,213 @@
+// Stand-ins for the traffic monitor, Nomad and Consul that follow the contracts
+// in agent/power/ports.ts, for the power manager's unit tests. The "service" is
+// a real TCP server on 127.0.0.1 that the fake Nomad starts and stops.
+import { readFileSync, readlinkSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import type { AllocationListStub, Job, JobScaleStatus } from '../../agent/nomad/types.js';
+import type { ConsulPort, ConsulServiceRegistration, NomadPort, ServiceCounters, SynEvent, TrafficMonitorPort } from '../../agent/power/ports.js';
+
+export interface FakeMonitor extends TrafficMonitorPort {
+  setCounters(id: string, counters: Partial<ServiceCounters>): void;
+  emitSyn(id: string): void;
+  readonly held: Map<string, number>;
+  readonly sleeping: Set<string>;
+  readonly watched: Set<string>;
+}
+
+export function createFakeMonitor(): FakeMonitor {
+  const counters = new Map<string, ServiceCounters>();
+  const listeners = new Set<(event: SynEvent) => void>();
+  const held = new Map<string, number>();
+  const sleeping = new Set<string>();
+  const watched = new Set<string>();
+  const zero: ServiceCounters = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, activityBytes: 0, openConnections: 0, checkConnections: 0, lastActivityNs: 0 };
+  return {
+    held,
+    sleeping,
+    watched,
+    watch: (spec) => {
+      watched.add(spec.id);
+      counters.set(spec.id, { ...zero });
+    },
+    unwatch: (id) => {
+      watched.delete(id);
+      counters.delete(id);
+    },
+    counters: () => new Map(counters),
+    setSleeping: (id, value) => {
+      if (value) sleeping.add(id);
+      else sleeping.delete(id);
+    },
+    onSyn(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    hold: (id, fd) => {
+      held.set(id, fd);
+    },
+    release: (id) => {
+      held.delete(id);
+    },
+    setCounters(id, update) {
+      counters.set(id, { ...(counters.get(id) ?? zero), ...update });
+    },
+    emitSyn(id) {
+      const event: SynEvent = { serviceId: id, srcAddress: '127.0.0.1', srcPort: 40000, dstAddress: '127.0.0.1', dstPort: 1, timestampNs: process.hrtime.bigint() };
+      for (const listener of listeners) listener(event);
+    },
+  };
+}
+
+/** The TCP port a listening socket fd of this process is bound to (what sk_lookup would steer to). */
+export function portOfListeningFd(fd: number): number {
+  const inode = /socket:\[(\d+)\]/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+  for (const table of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[9] === inode) return parseInt(fields[1]?.split(':')[1] ?? '0', 16);
+    }
+  }
+  throw new Error(`no socket for fd ${fd}`);
+}
+
+export interface FakeJob {
+  readonly job: Job;
+  count: number;
+  /** Reply sent by the service to any bytes it receives. */
+  readonly startDelayMs: number;
+}
+
+export interface FakeCluster {
+  readonly nomad: NomadPort;
+  readonly consul: ConsulPort;
+  readonly registrations: Map<string, ConsulServiceRegistration>;
+  readonly scaleCalls: Array<{ jobId: string; group: string; count: number }>;
+  addJob(job: Job, options: { port: number; startDelayMs?: number }): Promise<void>;
+  isRunning(jobId: string): boolean;
+  close(): Promise<void>;
+}
+
+/** A cluster where each job is one group running an echo-ish TCP server ("hello:" + what it got) on 127.0.0.1:port. */
+export function createFakeCluster(): FakeCluster {
+  const jobs = new Map<string, { job: Job; count: number; port: number; startDelayMs: number; server?: Server; events: JobScaleStatus['TaskGroups'][string]['Events'] }>();
+  const registrations = new Map<string, ConsulServiceRegistration>();
+  const scaleCalls: FakeCluster['scaleCalls'] = [];
+
+  const startServer = (entry: { port: number; server?: Server }) =>
+    new Promise<void>((resolve, reject) => {
+      const server = createServer((socket) => {
+        socket.on('data', (data) => socket.end(`hello:${data.toString()}`));
+        socket.on('error', () => undefined);
+      });
+      server.once('error', reject);
+      server.listen(entry.port, '127.0.0.1', () => {
+        entry.server = server;
+        resolve();
+      });
+    });
+
+  const stopServer = (entry: { server?: Server }) =>
+    new Promise<void>((resolve) => {
+      const server = entry.server;
+      delete entry.server;
+      if (server === undefined) return resolve();
+      server.close(() => resolve());
+    });
+
+  const get = (id: string) => {
+    const entry = jobs.get(id);
+    if (entry === undefined) throw Object.assign(new Error(`job ${id} not found`), { status: 404 });
+    return entry;
+  };
+
+  const nomad: NomadPort = {
+    jobs: {
+      list: async () => [...jobs.keys()].map((ID) => ({ ID })),
+      read: async (id) => structuredClone(get(id).job),
+      scaleStatus: async (id) => {
+        const entry = get(id);
+        const group = entry.job.TaskGroups[0]?.Name ?? 'app';
+        return {
+          JobID: id,
+          Namespace: 'default',
+          JobCreateIndex: 1,
+          JobModifyIndex: 1,
+          JobStopped: false,
+          TaskGroups: { [group]: { Desired: entry.count, Placed: entry.count, Running: entry.server ? entry.count : 0, Healthy: 0, Unhealthy: 0, Events: entry.events } },
+        };
+      },
+      scale: async (id, request) => {
+        const entry = get(id);
+        scaleCalls.push({ jobId: id, group: request.group, count: request.count });
+        (entry.events ??= []).push({ Count: request.count, PreviousCount: entry.count, Message: request.message, Error: false, Meta: null, EvalID: null, Time: Date.now(), CreateIndex: 1 });
+        const previous = entry.count;
+        entry.count = request.count;
+        if (request.count === 0) await stopServer(entry);
+        else if (previous === 0 && entry.server === undefined) setTimeout(() => void startServer(entry), entry.startDelayMs);
+        return {};
+      },
+      allocations: async (id) => {
+        const entry = get(id);
+        if (entry.server === undefined) return [];
+        const group = entry.job.TaskGroups[0]?.Name ?? 'app';
+        return Array.from({ length: entry.count }, () => ({ TaskGroup: group, DesiredStatus: 'run', ClientStatus: 'running' }) as AllocationListStub);
+      },
+    },
+  };
+
+  const consul: ConsulPort = {
+    registerService: async (registration) => {
+      registrations.set(registration.ID, registration);
+    },
+    deregisterService: async (id) => {
+      if (!registrations.delete(id)) throw Object.assign(new Error('unknown service'), { status: 404 });
+    },
+    healthService: async (name) => {
+      const entries = [...registrations.values()]
+        .filter((registration) => registration.Name === name)
+        .map((registration) => ({ Service: { ID: registration.ID, Service: name, Meta: registration.Meta }, Checks: [] }));
+      for (const [jobId, entry] of jobs) {
+        const service = entry.job.TaskGroups[0]?.Services?.[0]?.Name;
+        if (service === name && entry.server !== undefined) {
+          entries.push({ Service: { ID: `_nomad-${jobId}`, Service: name, Meta: {} }, Checks: [{ Status: 'passing' }] } as never);
+        }
+      }
+      return entries;
+    },
+  };
+
+  return {
+    nomad,
+    consul,
+    registrations,
+    scaleCalls,
+    async addJob(job, options) {
+      const count = job.TaskGroups[0]?.Count ?? 1;
+      const entry = { job, count, port: options.port, startDelayMs: options.startDelayMs ?? 50, events: null };
+      jobs.set(job.ID, entry);
+      if (count > 0) await startServer(entry);
+    },
+    isRunning: (id) => get(id).server !== undefined,
+    async close() {
+      for (const entry of jobs.values()) await stopServer(entry);
+    },
+  };
+}
+
+/** A managed job pinned to `node` with a static port. */
+export function managedJob(id: string, options: { port: number; node?: string; idle?: string; powerGroup?: string; count?: number }): Job {
+  return {
+    ID: id,
+    Meta: { 'hearth.power': 'managed', 'hearth.idle_timeout': options.idle ?? '2s', ...(options.powerGroup === undefined ? {} : { 'hearth.power_group': options.powerGroup }) },
+    Constraints: [{ LTarget: '${node.unique.name}', Operand: '=', RTarget: options.node ?? 'node-1' }],
+    TaskGroups: [
+      {
+        Name: 'app',
+        Count: options.count ?? 1,
+        Networks: [{ ReservedPorts: [{ Label: 'http', Value: options.port }] }],
+        Services: [{ Name: id, PortLabel: 'http', Checks: [{ Type: 'tcp', Interval: 1e9, Timeout: 1e9 }] }],
+        Tasks: [{ Name: 'server', Driver: 'raw_exec', Config: {} }],
+      },
+    ],
+  };
+}
