@@ -189,7 +189,8 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
         node.provision = 'queued';
         delete node.enrollKeyHash;
         delete node.enrollKeyExpiresAt;
-        if (/^\d{1,3}(\.\d{1,3}){3}$/.test(attempt.client)) node.address = attempt.client;
+        const ipv4 = attempt.client.replace(/^::ffff:/, '');
+        if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ipv4)) node.address = ipv4;
         return { ...node };
       });
       await deps.inventory.addWorker({ hostname, mac, address: joined.address });
