@@ -52,6 +52,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { variable: 'HEARTH_JOIN_INVENTORY', path: ['join', 'inventory'] },
   { variable: 'HEARTH_JOIN_PLAYBOOK', path: ['join', 'playbook'] },
   { variable: 'HEARTH_LOG_LEVEL', path: ['log', 'level'] },
+  { variable: 'HEARTH_MODELS_CATALOG', path: ['models', 'catalog'] },
 ];
 
 export interface EnvValue {

@@ -119,6 +119,13 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    models: z
+      .object({
+        /** The model catalog; unset: the repository's ansible/group_vars/models.yaml when present, else /etc/hearth/models.yaml. */
+        catalog: filePath.optional(),
+      })
+      .strict()
+      .default({}),
     heal: z
       .object({
         /** The core jobs `hearth heal` keeps registered: a template name and its variables. */

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Starts llama-server from values hearth validated and passed as environment
+# variables; nothing here is built from text. RPC_WORKERS is rendered by the
+# Nomad template from the healthy rpc-server instances in Consul ("a:p,b:p,");
+# when it is empty the model is served from this node's CPU alone.
+set -eu
+workers="${RPC_WORKERS:-}"
+workers="${workers%,}"
+set -- --model "$LLAMA_MODEL" --host "$NOMAD_IP_http" --port "$NOMAD_PORT_http" --ctx-size "$LLAMA_CTX_SIZE"
+if [ -n "$workers" ]; then
+  set -- "$@" --rpc "$workers"
+fi
+exec "$LLAMA_SERVER_BIN" "$@"
