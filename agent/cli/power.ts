@@ -81,7 +81,10 @@ function safeJson(text: string): unknown {
 }
 
 function parse(args: string[], positionals: string[], io: CliIo) {
-  const { values, positionals: given } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  // "-5m" is a (bad) duration, not an option: pass such words as positionals so the duration rule reports them.
+  const negative = args.filter((arg) => /^-\d/.test(arg));
+  const ordered = negative.length === 0 ? args : [...args.filter((arg) => !negative.includes(arg)), '--', ...negative];
+  const { values, positionals: given } = parseArgs({ args: ordered, options: OPTIONS, allowPositionals: true, strict: true });
   if (given.length !== positionals.length) {
     throw invalidInput(positionals.join(' ') || 'arguments', `${positionals.length} argument(s): ${positionals.join(' ') || 'none'}`, given.join(' '), 'the command line');
   }
