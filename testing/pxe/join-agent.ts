@@ -15,6 +15,7 @@ export interface RecordedCall {
   readonly path: string;
   readonly status: number;
   readonly body: unknown;
+  readonly response: unknown;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
@@ -35,7 +36,7 @@ function recordCalls(routes: readonly Route[], calls: RecordedCall[], notify: ()
     ...route,
     handler: async (req) => {
       const response = await route.handler(req);
-      calls.push({ at: Date.now(), method: req.method, path: req.raw.url ?? '', status: response.status, body: req.body, headers: { ...req.raw.headers } });
+      calls.push({ at: Date.now(), method: req.method, path: req.raw.url ?? '', status: response.status, body: req.body, response: response.json, headers: { ...req.raw.headers } });
       notify();
       return response;
     },

@@ -1,0 +1,114 @@
+// The real thing, in qemu: a diskless machine network-boots through the boot
+// tree the pxe_server role rendered, served by nginx with the role's site and
+// by the join agent; it downloads the installer, Linux starts, the installer
+// fetches its preseed and trades its join token. The token is accepted once,
+// and a replay of the same call is refused.
+import test from 'ava';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startJoinAgent, type Teardown } from './join-agent.js';
+import { renderTree } from './render-tree.js';
+import { findFreePort } from './free-port.js';
+import { startNginx, type AccessLogEntry } from './nginx.js';
+import { startQemu } from './qemu.js';
+
+const MAC = '52:54:00:4e:a7:01';
+const HEXHYP = MAC.replaceAll(':', '-');
+const HOST = 'pxe-node-1';
+/** The installer's start-up under emulation varies from 1.5 to 4 minutes. */
+const DEADLINE_MS = 6 * 60_000;
+/** What the kernel needs under qemu's user-mode network: a serial console, a plain terminal, no DNS, no default route. */
+const KERNEL_EXTRA = 'console=ttyS0,115200n8 DEBIAN_FRONTEND=text TERM=dumb netcfg/get_nameservers= netcfg/no_default_route=true';
+
+type Stage = 'boot script' | 'host script' | 'install check' | 'kernel' | 'initrd' | 'Linux' | 'preseed' | 'callback';
+const STAGES: readonly Stage[] = ['boot script', 'host script', 'install check', 'kernel', 'initrd', 'Linux', 'preseed', 'callback'];
+
+function served(log: readonly AccessLogEntry[], path: string): AccessLogEntry | undefined {
+  return log.find((entry) => entry.path === path && entry.status === 200);
+}
+
+test('a diskless machine network-boots the installer, which trades its join token once; a replay is refused', async (t) => {
+  t.timeout(DEADLINE_MS + 120_000);
+  const teardown: Teardown = (cleanup) => t.teardown(cleanup);
+  const agent = await startJoinAgent(teardown, ['true']);
+  const httpPort = await findFreePort();
+  const tree = await renderTree(teardown, {
+    pxe_server_http_listen: `127.0.0.1:${httpPort}`,
+    pxe_server_http_url: `http://10.0.2.2:${httpPort}`,
+    pxe_server_agent_url: `http://10.0.2.2:${agent.port}`,
+    pxe_server_agent_api_url: agent.url,
+    pxe_server_agent_api_token: agent.apiToken,
+    pxe_server_hosts: [{ hostname: HOST, mac: MAC }],
+    pxe_server_kernel_extra_args: KERNEL_EXTRA,
+  });
+  const nginx = await startNginx(teardown, tree, httpPort);
+  t.true(agent.module.service().mayInstall(MAC), 'the role asked the agent for a join token');
+
+  const installerDir = await findInstallerDir(tree.httpRoot);
+  const kernelPath = `${installerDir}/linux`;
+  const initrdPath = `${installerDir}/initrd.gz`;
+  const kernelSize = (await stat(join(tree.httpRoot, kernelPath))).size;
+  const initrdSize = (await stat(join(tree.httpRoot, initrdPath))).size;
+
+  const started = Date.now();
+  const seen = new Map<Stage, number>();
+  const qemu = startQemu(teardown, { tftpRoot: tree.tftpRoot, bootfile: 'hearth.ipxe', mac: MAC, serialLog: join(tree.dir, 'serial.log') });
+  const callback = agent.waitForCall((call) => call.method === 'POST' && call.path === '/api/v1/join');
+
+  let accepted: Awaited<typeof callback> | undefined;
+  void callback.then((call) => {
+    accepted = call;
+  });
+  while (accepted === undefined && Date.now() - started < DEADLINE_MS) {
+    const log = await nginx.readAccessLog();
+    const serial = await qemu.readSerial();
+    const mark = (stage: Stage, reached: boolean) => {
+      if (reached && !seen.has(stage)) seen.set(stage, Date.now() - started);
+    };
+    mark('boot script', served(log, '/boot.ipxe') !== undefined);
+    mark('host script', served(log, `/hosts/${HEXHYP}.ipxe`) !== undefined);
+    mark('install check', agent.calls.some((c) => c.path === `/api/v1/join/install/${HEXHYP}` && c.status === 200));
+    mark('kernel', served(log, kernelPath)?.bytes === kernelSize);
+    mark('initrd', served(log, initrdPath)?.bytes === initrdSize);
+    mark('Linux', /Linux version \d+\.\d+/.test(serial));
+    mark('preseed', served(log, `/preseed/${HEXHYP}.cfg`) !== undefined);
+    if (qemu.hasExited()) break;
+    await sleep(500);
+  }
+  if (accepted !== undefined) seen.set('callback', accepted.at - started);
+  await qemu.stop();
+
+  const timings = STAGES.map((stage) => `${stage}: ${seen.has(stage) ? `${((seen.get(stage) ?? 0) / 1000).toFixed(1)}s` : 'not reached'}`).join(', ');
+  t.log(`stage timings after qemu start: ${timings}`);
+  const serial = await qemu.readSerial();
+  if (accepted === undefined) t.log(`serial console (last 3000 characters):\n${serial.slice(-3000)}`);
+
+  const log = await nginx.readAccessLog();
+  t.is(served(log, kernelPath)?.bytes, kernelSize, 'the installer kernel was served whole');
+  t.is(served(log, initrdPath)?.bytes, initrdSize, 'the installer initrd was served whole');
+  t.regex(serial, /Linux version \d+\.\d+\.\d+/, 'Linux started on the serial console');
+  t.truthy(served(log, `/preseed/${HEXHYP}.cfg`), 'the installer fetched its preseed');
+  t.deepEqual(STAGES.filter((stage) => !seen.has(stage)), [], 'every stage was reached');
+  if (accepted === undefined) return;
+
+  t.is(accepted.status, 200, 'the join token was accepted');
+  t.like(accepted.body as object, { hostname: HOST, mac: MAC });
+  t.false(agent.module.service().mayInstall(MAC), 'once the token is traded the host script boots the local disk');
+  t.like(agent.module.service().listNodes(), [{ hostname: HOST, mac: MAC, status: 'installing' }]);
+
+  const replay = await fetch(`${agent.url}/api/v1/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(accepted.body),
+  });
+  t.is(replay.status, 401, 'a replay of the accepted call is refused');
+  t.like(await replay.json(), { error: { code: 'HEARTH_ERR_JOIN' } });
+  t.is(agent.calls.filter((c) => c.path === '/api/v1/join' && c.status === 200).length, 1, 'the token was accepted exactly once');
+});
+
+async function findInstallerDir(httpRoot: string): Promise<string> {
+  const versions = await readdir(join(httpRoot, 'debian', 'bookworm'));
+  if (versions.length !== 1) throw new Error(`expected one installer version under ${httpRoot}/debian/bookworm, found ${versions.join(', ')}`);
+  return `/debian/bookworm/${versions[0] ?? ''}`;
+}

@@ -1,0 +1,56 @@
+// A diskless qemu machine that network-boots with its own iPXE ROM. qemu's
+// user-mode network stands in for the LAN: its DHCP hands out the TFTP file
+// the role rendered for iPXE clients (as the role's dnsmasq would), and the
+// guest reaches the host's loopback servers at 10.0.2.2, nothing else.
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import type { Teardown } from './join-agent.js';
+
+export interface QemuOptions {
+  readonly tftpRoot: string;
+  readonly bootfile: string;
+  readonly mac: string;
+  readonly serialLog: string;
+}
+
+export interface RunningQemu {
+  readSerial(): Promise<string>;
+  /** Stops the machine (idempotent); resolves once the process is gone. */
+  stop(): Promise<void>;
+  hasExited(): boolean;
+}
+
+export function qemuArgs(options: QemuOptions): string[] {
+  return [
+    '-accel', 'tcg',
+    '-m', '1024',
+    '-smp', '1',
+    '-display', 'none',
+    '-vga', 'none',
+    '-monitor', 'none',
+    '-no-reboot',
+    '-serial', `file:${options.serialLog}`,
+    '-netdev', `user,id=n0,tftp=${options.tftpRoot},bootfile=${options.bootfile}`,
+    '-device', `e1000,netdev=n0,mac=${options.mac}`,
+    '-boot', 'n',
+  ];
+}
+
+export function startQemu(teardown: Teardown, options: QemuOptions): RunningQemu {
+  const child = spawn('qemu-system-x86_64', qemuArgs(options), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  teardown(stop);
+  return {
+    readSerial: async () => (await readFile(options.serialLog, 'utf8').catch(() => '')) + (stderr === '' ? '' : `\n[qemu stderr] ${stderr}`),
+    stop,
+    hasExited: () => child.exitCode !== null || child.signalCode !== null,
+  };
+}
