@@ -1,0 +1,13 @@
+// A fixed model catalog for the builders' tests and golden files.
+import { catalogSchema, type ModelCatalog } from '../agent/models/schema.js';
+
+export function buildTestCatalog(): ModelCatalog {
+  return catalogSchema.parse({
+    models: [
+      { name: 'tiny-q4', gguf: '/srv/models/tiny-q4_k_m.gguf', quantization: 'Q4_K_M', context_length: 2048, memory_mb: 512, backend: 'llamacpp-rpc' },
+      { name: 'small-q8', gguf: '/srv/models/small-q8_0.gguf', quantization: 'Q8_0', context_length: 4096, memory_mb: 1024, backend: 'llamacpp-rpc' },
+      { name: 'qwen-7b-fp16', repo: 'Qwen/Qwen2.5-7B-Instruct', quantization: 'fp16', context_length: 32768, memory_mb: 16384, backend: 'vllm' },
+    ],
+    test_models: ['tiny-q4', 'small-q8'],
+  });
+}
