@@ -15,13 +15,17 @@ export interface ColdStart {
 
 export interface ColdStartRecorder {
   mark(phase: ColdStartPhase): number;
+  /** A packet timestamp for this wake; moves the start earlier when it is (a SYN event read after the accept). */
+  offerStart(ns: bigint): void;
   fail(error: string): void;
   snapshot(): ColdStart;
 }
 
 /** `startNs` is CLOCK_MONOTONIC nanoseconds (a SYN's bpf_ktime_get_ns, or process.hrtime.bigint()). */
-export function startColdStart(startNs: bigint, trigger: ColdStart['trigger'], onPhase: (phase: ColdStartPhase, ms: number) => void): ColdStartRecorder {
-  const startedAt = new Date(Date.now() - Number(process.hrtime.bigint() - startNs) / 1e6).toISOString();
+export function startColdStart(firstNs: bigint, trigger: ColdStart['trigger'], onPhase: (phase: ColdStartPhase, ms: number) => void): ColdStartRecorder {
+  let startNs = firstNs;
+  const wallOf = (ns: bigint) => new Date(Date.now() - Number(process.hrtime.bigint() - ns) / 1e6).toISOString();
+  let startedAt = wallOf(startNs);
   const phasesMs: Partial<Record<ColdStartPhase, number>> = {};
   let error: string | undefined;
   return {
@@ -32,6 +36,11 @@ export function startColdStart(startNs: bigint, trigger: ColdStart['trigger'], o
       phasesMs[phase] = ms;
       onPhase(phase, ms);
       return ms;
+    },
+    offerStart(ns) {
+      if (ns >= startNs || Object.keys(phasesMs).length > 0) return;
+      startNs = ns;
+      startedAt = wallOf(ns);
     },
     fail(message) {
       error = message;

@@ -278,6 +278,10 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
     const member = members.get(event.serviceId);
     if (member === undefined || member.state === 'awake' || stopped) return;
     const startNs = typeof event.timestampNs === 'bigint' ? event.timestampNs : BigInt(Math.trunc(event.timestampNs));
+    if (member.state === 'waking') {
+      for (const peer of groupMembers(member.unit.powerGroup)) peer.lastColdStart?.offerStart(startNs);
+      return;
+    }
     void requestWake(member.unit.powerGroup, startNs, 'packet');
   };
 
