@@ -39,4 +39,46 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: 'hearth nodes [--config FILE] [--json]',
     load: () => import('./nodes.js'),
   },
+  {
+    name: 'jobs list',
+    summary: 'List the job templates and their variables (defaults, descriptions)',
+    usage: 'hearth jobs list [--json]',
+    load: () => import('./jobs.js').then((m) => m.list),
+  },
+  {
+    name: 'jobs render',
+    summary: 'Render a job template to the JSON `nomad job run -json` accepts',
+    usage: 'hearth jobs render <template> [--var k=v ...] [--var-file F.yaml] [-o F.json] [--config FILE]',
+    load: () => import('./jobs.js').then((m) => m.render),
+  },
+  {
+    name: 'jobs run',
+    summary: 'Submit a job and follow it until its services are healthy (prima-expert falls back down model_list)',
+    usage: 'hearth jobs run <template> [--var k=v ...] [--var-file F.yaml] [--detach] [--timeout 10m] [--config FILE]',
+    load: () => import('./jobs.js').then((m) => m.run),
+  },
+  {
+    name: 'jobs status',
+    summary: 'Show a job (summary, allocations, service health) or list all jobs',
+    usage: 'hearth jobs status [JOB] [--json] [--config FILE]',
+    load: () => import('./jobs.js').then((m) => m.status),
+  },
+  {
+    name: 'jobs stop',
+    summary: 'Stop a job (and with --purge remove it)',
+    usage: 'hearth jobs stop <JOB> [--purge] [--config FILE]',
+    load: () => import('./jobs.js').then((m) => m.stop),
+  },
+  {
+    name: 'heal',
+    summary: 'Register the core jobs of heal.coreJobs that are missing or changed; leave the rest alone',
+    usage: 'hearth heal [--json] [--config FILE]',
+    load: () => import('./heal.js'),
+  },
+  {
+    name: 'models',
+    summary: 'List the model catalog and the experts\' model lists',
+    usage: 'hearth models [--json] [--config FILE]',
+    load: () => import('./models.js'),
+  },
 ];
