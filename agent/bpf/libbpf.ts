@@ -100,6 +100,8 @@ export interface Libbpf {
   ring_buffer__free(rb: NativePointer): void;
   libbpf_num_possible_cpus(): number;
   libbpf_get_error(ptr: NativePointer | null): number;
+  /** Sets libbpf's log function (NULL: silent); returns the previous one. */
+  libbpf_set_print(fn: NativePointer | null): NativePointer | null;
 }
 
 /** Opens libbpf.so.1 and declares the functions hearth uses. */
@@ -145,6 +147,7 @@ export function loadLibbpf(): Libbpf {
     ring_buffer__free: f('void ring_buffer__free(hearth_ring_buffer *rb)'),
     libbpf_num_possible_cpus: f('int libbpf_num_possible_cpus(void)'),
     libbpf_get_error: f('long libbpf_get_error(const void *ptr)'),
+    libbpf_set_print: f('void *libbpf_set_print(void *fn)'),
   } as Libbpf;
 }
 

@@ -66,7 +66,14 @@ export function detachTc(lib: Libbpf, place: TcPlace): void {
 /** The program id of the filter at hearth's handle/priority, or undefined. */
 export function queryTc(lib: Libbpf, place: TcPlace): number | undefined {
   const opts = hearthOpts();
-  const rc = lib.bpf_tc_query(hookOf(place, directionPoint(place.direction)), opts);
+  // "Nothing there" is the usual answer; keep libbpf from printing the kernel's complaint about it.
+  const previousPrint = lib.libbpf_set_print(null);
+  let rc: number;
+  try {
+    rc = lib.bpf_tc_query(hookOf(place, directionPoint(place.direction)), opts);
+  } finally {
+    lib.libbpf_set_print(previousPrint);
+  }
   if (rc === 0) return opts.prog_id;
   // ENOENT: no filter there; EINVAL: no clsact qdisc on the interface.
   if (errnoName(rc) === 'ENOENT' || errnoName(rc) === 'EINVAL') return undefined;

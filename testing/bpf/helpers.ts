@@ -1,0 +1,139 @@
+// Shared pieces of the traffic monitor's kernel tests: whether BPF can run
+// here, small TCP servers and clients, and polling until counters settle.
+import { execFileSync } from 'node:child_process';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { randomInt } from 'node:crypto';
+import { BpfObject } from '../../agent/bpf/bpf-object.js';
+import { loadLibbpf } from '../../agent/bpf/libbpf.js';
+import { repoPath } from '../../agent/util/paths.js';
+
+export const OBJECT_PATH = repoPath('bpf', 'build', 'traffic_monitor.bpf.o');
+
+/** Why the kernel tests cannot run here, or undefined when they can (builds the object first). */
+export function bpfSkipReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'the eBPF tests need root (CAP_BPF + CAP_NET_ADMIN)';
+  try {
+    execFileSync('make', ['-s', '-C', repoPath('bpf')], { stdio: 'pipe' });
+  } catch (err) {
+    return `the BPF object does not build here: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`;
+  }
+  try {
+    BpfObject.load(loadLibbpf(), OBJECT_PATH).close();
+  } catch (err) {
+    return `BPF is unavailable: ${(err as Error).message}`;
+  }
+  return undefined;
+}
+
+/** A loopback address of its own for one test (127.0.0.0/8 is all on lo). */
+export function uniqueLoopback(): string {
+  return `127.${randomInt(1, 255)}.${randomInt(1, 255)}.${randomInt(2, 255)}`;
+}
+
+export interface EchoServer {
+  readonly server: Server;
+  readonly port: number;
+  readonly accepted: Socket[];
+  close(): Promise<void>;
+}
+
+/** A TCP server that echoes whatever it receives and closes when the client does. */
+export async function startEchoServer(host: string, port = 0): Promise<EchoServer> {
+  const accepted: Socket[] = [];
+  const server = createServer((socket) => {
+    accepted.push(socket);
+    socket.on('data', (chunk) => socket.write(chunk));
+    socket.on('end', () => socket.end());
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    accepted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of accepted) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export async function connectTo(host: string, port: number): Promise<Socket> {
+  const socket = connect({ host, port });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  return socket;
+}
+
+/** Sends `payload` and resolves with the first reply. */
+export async function roundTrip(socket: Socket, payload: string): Promise<string> {
+  const reply = new Promise<string>((resolve) => socket.once('data', (d) => resolve(d.toString('utf8'))));
+  socket.write(payload);
+  return reply;
+}
+
+/** Half-closes and waits until the peer has closed too. */
+export async function closeSocket(socket: Socket): Promise<void> {
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.end();
+  socket.resume();
+  await closed;
+}
+
+/** Polls `read` until `done` holds or the deadline passes; returns the last value read. */
+export async function settle<T>(read: () => T, done: (value: T) => boolean, deadlineMs = 3000): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  let value = read();
+  while (!done(value) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 20));
+    value = read();
+  }
+  return value;
+}
+
+/** A port nothing listens on (bound and released). */
+export async function freePort(host: string): Promise<number> {
+  const probe = await startEchoServer(host);
+  await probe.close();
+  return probe.port;
+}
+
+export interface BpfInventory {
+  programs: Set<number>;
+  maps: Set<number>;
+  links: Set<number>;
+}
+
+function ids(kind: 'prog' | 'map' | 'link'): Set<number> {
+  const out = execFileSync('bpftool', ['-j', kind, 'show'], { encoding: 'utf8' });
+  const parsed = JSON.parse(out === '' ? '[]' : out) as Array<{ id: number }>;
+  return new Set(parsed.map((e) => e.id));
+}
+
+/** Ids of every BPF program, map and link on the host right now. */
+export function bpfInventory(): BpfInventory {
+  return { programs: ids('prog'), maps: ids('map'), links: ids('link') };
+}
+
+/** Names of hearth programs currently loaded (bpftool prog show). */
+export function hearthPrograms(): Array<{ id: number; name: string }> {
+  const out = execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' });
+  return (JSON.parse(out) as Array<{ id: number; name?: string }>)
+    .filter((p) => p.name?.startsWith('hearth_') ?? false)
+    .map((p) => ({ id: p.id, name: p.name ?? '' }));
+}
+
+/** `tc filter show dev <ifname> <direction>` as text ('' when the interface has no clsact). */
+export function tcFilters(ifname: string, direction: 'ingress' | 'egress'): string {
+  try {
+    return execFileSync('tc', ['filter', 'show', 'dev', ifname, direction], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return '';
+  }
+}
