@@ -1,0 +1,62 @@
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import koffi from 'koffi';
+import { repoPath } from '../util/paths.js';
+import { ConnKey, ConnState, ServiceInfo, ServiceKey, ServiceStats, SynEventRecord, sumPerCpuStats, encodeStruct } from './abi.js';
+
+const OBJECT = repoPath('bpf', 'build', 'traffic_monitor.bpf.o');
+const MIRRORS = { service_key: ServiceKey, service_info: ServiceInfo, service_stats: ServiceStats, conn_key: ConnKey, conn_state: ConnState, syn_event: SynEventRecord };
+
+interface BtfType {
+  kind: string;
+  name: string;
+  size?: number;
+  members?: Array<{ name: string; bits_offset: number }>;
+}
+
+if (!existsSync(OBJECT)) {
+  test.skip('the TypeScript mirrors match the C layout (needs `npm run build:bpf`)', () => undefined);
+} else {
+  test('every mirrored struct has the size and field offsets the compiled object records in its BTF', (t) => {
+    const dump = JSON.parse(execFileSync('bpftool', ['-j', 'btf', 'dump', 'file', OBJECT, 'format', 'raw'], { encoding: 'utf8' })) as {
+      types: BtfType[];
+    };
+    let compared = 0;
+    for (const [name, type] of Object.entries(MIRRORS)) {
+      const btf = dump.types.find((x) => x.kind === 'STRUCT' && x.name === name);
+      if (btf === undefined) continue; // only types the program uses reach BTF
+      compared++;
+      t.is(koffi.sizeof(type), btf.size ?? -1, `${name} size`);
+      for (const member of btf.members ?? []) {
+        t.is(koffi.offsetof(type, member.name), member.bits_offset / 8, `${name}.${member.name}`);
+      }
+    }
+    t.true(compared >= 5);
+  });
+}
+
+test('the syn_event mirror is 56 bytes with the addresses at 20 and 36', (t) => {
+  t.is(koffi.sizeof(SynEventRecord), 56);
+  t.is(koffi.offsetof(SynEventRecord, 'src_addr'), 20);
+  t.is(koffi.offsetof(SynEventRecord, 'dst_addr'), 36);
+});
+
+test('per-CPU counters are summed and the last activity is the latest of any CPU', (t) => {
+  const one = (v: bigint, last: bigint) =>
+    encodeStruct(ServiceStats, {
+      rx_packets: v, rx_bytes: v, tx_packets: v, tx_bytes: v, activity_bytes: v,
+      open_connections: -v, check_connections: v, last_activity_ns: last,
+    });
+  const buf = Buffer.concat([one(1n, 50n), one(2n, 70n), one(3n, 60n)]);
+  const sum = sumPerCpuStats(buf, 3);
+  t.is(sum.rx_packets, 6n);
+  t.is(sum.open_connections, -6n);
+  t.is(sum.last_activity_ns, 70n);
+});
+
+test('a service key stores the port in network byte order', (t) => {
+  const buf = encodeStruct(ServiceKey, { family: 2, protocol: 6, port: 8080, addr: new Uint8Array(16) });
+  t.is(buf.readUInt16BE(2), 8080);
+  t.is(buf.length, 20);
+});
