@@ -462,3 +462,47 @@ export interface QueryMeta {
   knownLeader: boolean;
   nextToken?: string;
 }
+
+/** A GET answer with its blocking-query meta. */
+export interface QueryResult<T> {
+  data: T;
+  meta: QueryMeta;
+}
+
+export interface JobValidateResponse {
+  DriverConfigValidated: boolean;
+  ValidationErrors: string[] | null;
+  Error: string;
+  Warnings: string;
+}
+
+/** One allocation in full (GET /v1/allocation/:id); the list-stub fields plus the job it runs. */
+export interface Allocation extends AllocationListStub {
+  Job?: Job;
+  AllocatedResources?: Record<string, unknown> | null;
+}
+
+/** One node in full (GET /v1/node/:id); only the fields hearth reads are typed. */
+export interface NodeDetail {
+  ID: string;
+  Name: string;
+  Datacenter: string;
+  NodeClass: string;
+  NodePool?: string;
+  HTTPAddr: string;
+  Status: NodeListStub['Status'];
+  SchedulingEligibility: NodeListStub['SchedulingEligibility'];
+  Drain: boolean;
+  Attributes: Record<string, string> | null;
+  Meta: Record<string, string> | null;
+  Drivers: NodeListStub['Drivers'];
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+/** GET /v1/agent/self, cut down to what tells hearth which node a local agent runs on. */
+export interface AgentSelf {
+  config?: { NodeName?: string; Region?: string; Datacenter?: string; Client?: { Enabled?: boolean } };
+  member?: { Name?: string; Addr?: string };
+  stats?: { client?: { node_id?: string } };
+}
