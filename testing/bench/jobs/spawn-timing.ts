@@ -1,0 +1,22 @@
+// Wall time of a process from spawn to exit, over several runs.
+import { spawnSync } from 'node:child_process';
+
+export interface Timing {
+  readonly runs: number;
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+export function timeProcess(command: string, args: readonly string[], runs: number, cwd: string): Timing {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${String(result.status)}: ${result.stderr.toString().slice(0, 300)}`);
+    samples.push(ms);
+  }
+  samples.sort((a, b) => a - b);
+  return { runs, medianMs: samples[Math.floor(samples.length / 2)] ?? 0, minMs: samples[0] ?? 0, maxMs: samples[samples.length - 1] ?? 0 };
+}
