@@ -82,25 +82,25 @@ export interface FakeCluster {
   readonly consul: ConsulPort;
   readonly registrations: Map<string, ConsulServiceRegistration>;
   readonly scaleCalls: Array<{ jobId: string; group: string; count: number }>;
-  addJob(job: Job, options: { port: number; startDelayMs?: number }): Promise<void>;
+  addJob(job: Job, options: { port: number; host?: string; startDelayMs?: number }): Promise<void>;
   isRunning(jobId: string): boolean;
   close(): Promise<void>;
 }
 
 /** A cluster where each job is one group running an echo-ish TCP server ("hello:" + what it got) on 127.0.0.1:port. */
 export function createFakeCluster(): FakeCluster {
-  const jobs = new Map<string, { job: Job; count: number; port: number; startDelayMs: number; server?: Server; events: JobScaleStatus['TaskGroups'][string]['Events'] }>();
+  const jobs = new Map<string, { job: Job; count: number; port: number; host: string; startDelayMs: number; server?: Server; events: JobScaleStatus['TaskGroups'][string]['Events'] }>();
   const registrations = new Map<string, ConsulServiceRegistration>();
   const scaleCalls: FakeCluster['scaleCalls'] = [];
 
-  const startServer = (entry: { port: number; server?: Server }) =>
+  const startServer = (entry: { port: number; host: string; server?: Server }) =>
     new Promise<void>((resolve, reject) => {
       const server = createServer((socket) => {
         socket.on('data', (data) => socket.end(`hello:${data.toString()}`));
         socket.on('error', () => undefined);
       });
       server.once('error', reject);
-      server.listen(entry.port, '127.0.0.1', () => {
+      server.listen(entry.port, entry.host, () => {
         entry.server = server;
         resolve();
       });
@@ -183,7 +183,7 @@ export function createFakeCluster(): FakeCluster {
     scaleCalls,
     async addJob(job, options) {
       const count = job.TaskGroups[0]?.Count ?? 1;
-      const entry = { job, count, port: options.port, startDelayMs: options.startDelayMs ?? 50, events: null };
+      const entry = { job, count, port: options.port, host: options.host ?? '127.0.0.1', startDelayMs: options.startDelayMs ?? 50, events: null };
       jobs.set(job.ID, entry);
       if (count > 0) await startServer(entry);
     },
