@@ -18,7 +18,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   // Every entry is rendered (and so validated) before Nomad is contacted.
   renderCoreJobs(entries, ctx);
   const cluster = connectCluster(loaded, createSilentLogger());
-  const outcomes = await healCoreJobs({ jobs: cluster.jobs, log: createSilentLogger() }, entries, ctx);
+  const outcomes = await healCoreJobs({ jobs: cluster.jobs, log: createSilentLogger() }, entries, ctx).finally(() => cluster.close());
   if (values.json) {
     io.stdout.write(JSON.stringify({ outcomes, registrations: outcomes.filter((o) => o.action !== 'unchanged').length }, null, 2) + '\n');
     return EXIT_OK;

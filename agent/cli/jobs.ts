@@ -106,6 +106,7 @@ export const run: CommandModule = {
       }
     } finally {
       display.close();
+      await cluster.close();
     }
     return EXIT_OK;
   },
@@ -117,15 +118,19 @@ export const status: CommandModule = {
     if (positionals.length > 1) throw invalidInput('JOB', 'at most one job ID', positionals.join(' '), 'the command line');
     const loaded = loadConfig({ configPath: values.config, env: io.env });
     const cluster = connectCluster(loaded, createSilentLogger());
-    const id = positionals[0];
-    if (id === undefined) {
-      const stubs = await cluster.jobs.list();
-      io.stdout.write(values.json ? JSON.stringify({ jobs: stubs }, null, 2) + '\n' : formatJobList(stubs));
+    try {
+      const id = positionals[0];
+      if (id === undefined) {
+        const stubs = await cluster.jobs.list();
+        io.stdout.write(values.json ? JSON.stringify({ jobs: stubs }, null, 2) + '\n' : formatJobList(stubs));
+        return EXIT_OK;
+      }
+      const report = await readJobStatus(cluster.jobs, cluster.health, id);
+      io.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatJobStatus(report));
       return EXIT_OK;
+    } finally {
+      await cluster.close();
     }
-    const report = await readJobStatus(cluster.jobs, cluster.health, id);
-    io.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatJobStatus(report));
-    return EXIT_OK;
   },
 };
 
@@ -135,9 +140,13 @@ export const stop: CommandModule = {
     const id = requirePositional(positionals, 'JOB', 'hearth jobs stop <JOB>');
     const loaded = loadConfig({ configPath: values.config, env: io.env });
     const cluster = connectCluster(loaded, createSilentLogger());
-    const result = await cluster.jobs.deregister(id, values.purge);
-    io.stdout.write(`${values.purge ? 'purged' : 'stopped'} ${id} (evaluation ${result.evalId})\n`);
-    return EXIT_OK;
+    try {
+      const result = await cluster.jobs.deregister(id, values.purge);
+      io.stdout.write(`${values.purge ? 'purged' : 'stopped'} ${id} (evaluation ${result.evalId})\n`);
+      return EXIT_OK;
+    } finally {
+      await cluster.close();
+    }
   },
 };
 

@@ -1,20 +1,44 @@
-// Builds the runner's ports from the configuration: Nomad for jobs, Consul
-// for service health. Failures to connect name the address and where it was set.
+// Builds the runner's ports from the configuration: Nomad (hearth's typed
+// client) for jobs, Consul for service health. Failures to connect name the
+// address and where it was set.
 import type { Logger } from 'pino';
 import { describeSource, type LoadedConfig } from '../config/load.js';
-import { createHttpPorts } from './http-ports.js';
+import { createNomadClient } from '../nomad/client.js';
+import { createConsulHealthPort } from './consul-health.js';
+import { createNomadJobsPort } from './nomad-port.js';
 import type { HealthPort, JobsPort } from './ports.js';
 
 export interface Cluster {
   readonly jobs: JobsPort;
   readonly health: HealthPort;
+  close(): Promise<void>;
+}
+
+/** Ports to a Nomad and a Consul at known addresses (tests, benchmarks). */
+export function connectClusterAt(addrs: { nomadAddr: string; consulAddr: string }, log: Logger): Cluster {
+  const client = createNomadClient({ addr: addrs.nomadAddr, addrSource: 'the caller', log });
+  return {
+    jobs: createNomadJobsPort(client, addrs.nomadAddr),
+    health: createConsulHealthPort({ addr: addrs.consulAddr, source: 'the caller' }),
+    close: () => client.close(),
+  };
 }
 
 export function connectCluster(loaded: LoadedConfig, log: Logger): Cluster {
   const { nomad, consul } = loaded.config;
-  return createHttpPorts({
-    nomad: { addr: nomad.addr, source: describeSource(loaded, 'nomad.addr'), token: nomad.token, namespace: nomad.namespace, region: nomad.region },
-    consul: { addr: consul.addr, source: describeSource(loaded, 'consul.addr'), token: consul.token },
+  const nomadSource = describeSource(loaded, 'nomad.addr');
+  const client = createNomadClient({
+    addr: nomad.addr,
+    addrSource: nomadSource,
     log: log.child({ module: 'jobs-runner' }),
+    ...(nomad.token === undefined ? {} : { token: nomad.token }),
+    ...(nomad.region === undefined ? {} : { region: nomad.region }),
+    ...(nomad.namespace === undefined ? {} : { namespace: nomad.namespace }),
+    ...(nomad.caCert === undefined ? {} : { tls: { caCert: nomad.caCert, ...(nomad.clientCert === undefined ? {} : { clientCert: nomad.clientCert }), ...(nomad.clientKey === undefined ? {} : { clientKey: nomad.clientKey }) } }),
   });
+  return {
+    jobs: createNomadJobsPort(client, `${nomad.addr} (set by ${nomadSource})`),
+    health: createConsulHealthPort({ addr: consul.addr, source: describeSource(loaded, 'consul.addr'), token: consul.token }),
+    close: () => client.close(),
+  };
 }

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { stringify as toYaml } from 'yaml';
 import { repoPath } from '../../../agent/util/paths.js';
 import { createSilentLogger } from '../../../agent/log.js';
-import { createHttpPorts } from '../../../agent/jobs-runner/http-ports.js';
+import { connectClusterAt } from '../../../agent/jobs-runner/connect.js';
 import { healCoreJobs, renderCoreJobs } from '../../../agent/jobs-runner/heal.js';
 import { loadCatalog, defaultCatalogPath } from '../../../agent/models/load.js';
 import { describeMachine } from './machine.js';
@@ -53,7 +53,7 @@ async function benchHeal(count: number): Promise<void> {
   try {
     const { nomadAddr, consulAddr } = await sim.start();
     const log = createSilentLogger();
-    const cluster = createHttpPorts({ nomad: { addr: nomadAddr, source: 'bench' }, consul: { addr: consulAddr, source: 'bench' }, log });
+    const cluster = connectClusterAt({ nomadAddr, consulAddr }, log);
     const entries = buildCoreJobs(count);
     const ctx = { catalog: loadCatalog(defaultCatalogPath()) };
     await healCoreJobs({ jobs: cluster.jobs, log }, entries, ctx);
@@ -78,6 +78,7 @@ async function benchHeal(count: number): Promise<void> {
     process.stdout.write(`hearth heal (process): ${format(cli)}\n`);
     process.stdout.write(`baseline blind re-submit of all ${count}: ${count} registrations, ${blindMs.toFixed(1)} ms, ${bumped} job versions changed\n`);
     process.stdout.write(`ratio heal/blind wall time: ${(healMs / blindMs).toFixed(2)}x; registrations ${registrations} vs ${count}\n`);
+    await cluster.close();
   } finally {
     await sim.stop();
     rmSync(dir, { recursive: true, force: true });
