@@ -94,7 +94,7 @@ test('jobs render with bad input exits 1 and writes no file', async (t) => {
 test('jobs status against an unreachable Nomad exits 2 naming the address and its source', async (t) => {
   const result = await runHearth(['jobs', 'status'], { NOMAD_ADDR: 'http://127.0.0.1:9' });
   t.is(result.code, 2);
-  t.regex(result.stderr, /http:\/\/127\.0\.0\.1:9 \(nomad\.addr from environment NOMAD_ADDR\)/);
+  t.regex(result.stderr, /Nomad at http:\/\/127\.0\.0\.1:9 \(set by environment NOMAD_ADDR\)/);
 });
 
 test('heal with an invalid core job exits 1 before contacting Nomad', async (t) => {
