@@ -99,7 +99,7 @@ export function createJobsApi(conn: NomadConnection): JobsApi {
       }),
     summary: (id, options = {}) => conn.read(jobPath(id, '/summary'), options),
     scaleStatus: (id, options = {}) => conn.read(jobPath(id, '/scale'), options),
-    scale: (id, options) => conn.write('POST', jobPath(id, '/scale'), buildScalingRequest(id, options), options),
+    scale: async (id, options) => conn.write('POST', jobPath(id, '/scale'), buildScalingRequest(id, options), options),
     allocations: (id, options = {}) => conn.read(jobPath(id, '/allocations'), options, { all: options.all === true ? true : undefined }),
     evaluations: (id, options = {}) => conn.read(jobPath(id, '/evaluations'), options),
   };

@@ -1,0 +1,85 @@
+// The bodies the client sends for register and scale validate against the
+// schemas of the Nomad OpenAPI spec (nullable and #/components/schemas refs included).
+import test from 'ava';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { parse as parseYaml } from 'yaml';
+import { sendJson, startFakeServer } from '../http/fake-server.js';
+import { createSilentLogger } from '../log.js';
+import { createNomadClient } from './client.js';
+import type { Job } from './types.js';
+
+const SPEC_PATH = process.env['HEARTH_NOMAD_OPENAPI'] ?? '/work/shared/specs/nomad-openapi.yaml';
+
+type Validate = ((value: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
+interface AjvLike {
+  addSchema(schema: object, key: string): unknown;
+  compile(schema: object): Validate;
+}
+
+function createSchemaCheck(): (schemaName: string, value: unknown) => string[] {
+  const require = createRequire(import.meta.url);
+  const Ajv = (require('ajv') as { default: new (options: object) => AjvLike }).default;
+  // OpenAPI 3.0 `nullable` is an Ajv keyword; int64/int32 formats are unknown to JSON Schema and ignored.
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateFormats: false });
+  ajv.addSchema(parseYaml(readFileSync(SPEC_PATH, 'utf8')) as object, 'nomad');
+  return (schemaName, value) => {
+    const validate = ajv.compile({ $ref: `nomad#/components/schemas/${schemaName}` });
+    return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+  };
+}
+
+const job: Job = {
+  ID: 'prima-api-llama',
+  Name: 'prima-api-llama',
+  Type: 'service',
+  Datacenters: ['dc1'],
+  Meta: { owner: 'hearth' },
+  TaskGroups: [
+    {
+      Name: 'expert',
+      Count: 1,
+      Networks: [{ Mode: 'host', DynamicPorts: [{ Label: 'http', To: 8080 }] }],
+      Services: [
+        {
+          Name: 'prima-api-llama',
+          PortLabel: 'http',
+          Provider: 'consul',
+          Checks: [{ Name: 'alive', Type: 'http', Path: '/health', Interval: 10_000_000_000, Timeout: 2_000_000_000 }],
+        },
+      ],
+      Scaling: { Min: 0, Max: 2, Enabled: true, Policy: {} },
+      Tasks: [{ Name: 'server', Driver: 'exec', Config: { command: '/usr/bin/llama-server' }, Resources: { CPU: 500, MemoryMB: 2048 } }],
+    },
+  ],
+};
+
+async function captureBodies(): Promise<{ register: unknown; scale: unknown; scaleEventOnly: unknown }> {
+  const server = await startFakeServer((_req, res) => sendJson(res, 200, { EvalID: '', Index: 1 }));
+  const nomad = createNomadClient({ addr: server.url, log: createSilentLogger() });
+  try {
+    await nomad.jobs.register(job, { enforceIndex: true, jobModifyIndex: 0, preserveCounts: true, policyOverride: true });
+    await nomad.jobs.scale(job.ID, { group: 'expert', count: 0, message: 'idle', meta: { reason: 'idle' }, jobModifyIndex: 3 });
+    await nomad.jobs.scale(job.ID, { group: 'expert', count: null, message: 'noted' });
+    const [register, scale, scaleEventOnly] = server.requests.map((r) => JSON.parse(r.body) as unknown);
+    return { register, scale, scaleEventOnly };
+  } finally {
+    await nomad.close();
+    await server.close();
+  }
+}
+
+test('register and scale bodies validate against JobRegisterRequest and ScalingRequest', async (t) => {
+  if (!existsSync(SPEC_PATH)) {
+    t.log(`skipped: the Nomad OpenAPI spec is missing at ${SPEC_PATH}`);
+    t.pass();
+    return;
+  }
+  const check = createSchemaCheck();
+  const bodies = await captureBodies();
+  t.deepEqual(check('JobRegisterRequest', bodies.register), []);
+  t.deepEqual(check('ScalingRequest', bodies.scale), []);
+  t.deepEqual(check('ScalingRequest', bodies.scaleEventOnly), []);
+  // The check itself can fail: a wrongly typed body is reported.
+  t.not(check('JobRegisterRequest', { Job: { ID: 7, TaskGroups: 'x' } }).length, 0);
+});
