@@ -5,7 +5,8 @@
 // own, so Consul reports it as passing (only the node's checks apply) and
 // routers that ask `?passing` keep it: that is true, because a connection to
 // it is accepted and held by this node's agent until the service is up.
-import type { ConsulHealthEntry, ConsulPort } from './ports.js';
+import { isHearthError } from '../errors.js';
+import type { ConsulPort } from './ports.js';
 
 export const ASLEEP_TAG = 'hearth-power=asleep';
 export const POWER_META_KEY = 'hearth-power';
@@ -29,30 +30,19 @@ export async function deregisterPlaceholder(consul: ConsulPort, service: string)
   try {
     await consul.deregisterService(placeholderId(service));
   } catch (err) {
-    if ((err as { status?: number }).status === 404) return;
+    // Already gone (never registered, or removed by an earlier run): nothing to undo.
+    if ((err as { status?: number }).status === 404 || isHearthError(err, 'HEARTH_ERR_NOT_FOUND')) return;
     throw err;
   }
 }
 
 /** True when Consul reports a passing instance of `service` that is the real one, not the placeholder. */
 export async function isServiceHealthy(consul: ConsulPort, service: string): Promise<boolean> {
-  const answer = await consul.healthService(service, { passing: true });
-  return readEntries(answer).some(
+  const entries = await consul.healthService(service, { passing: true });
+  return entries.some(
     (entry) =>
       entry.Service.ID !== placeholderId(service) &&
       entry.Service.Meta?.[POWER_META_KEY] !== 'asleep' &&
-      entry.Checks.every((check) => check.Status === 'passing'),
+      (entry.Checks ?? []).every((check) => check.Status === 'passing'),
   );
-}
-
-/** The health endpoint's entries, whether the client returns them bare or with the blocking-query index. */
-function readEntries(answer: unknown): ConsulHealthEntry[] {
-  if (Array.isArray(answer)) return answer as ConsulHealthEntry[];
-  if (typeof answer === 'object' && answer !== null) {
-    for (const key of ['entries', 'body', 'data', 'value']) {
-      const inner = (answer as Record<string, unknown>)[key];
-      if (Array.isArray(inner)) return inner as ConsulHealthEntry[];
-    }
-  }
-  return [];
 }

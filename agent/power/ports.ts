@@ -58,11 +58,12 @@ export interface ConsulServiceRegistration {
 
 export interface ConsulHealthEntry {
   readonly Service: { readonly ID: string; readonly Service: string; readonly Meta?: Record<string, string> | null };
-  readonly Checks: ReadonlyArray<{ readonly Status: string; readonly ServiceID?: string }>;
+  readonly Checks: ReadonlyArray<{ readonly Status: string; readonly ServiceID?: string }> | null;
 }
 
 export interface ConsulPort {
   registerService(registration: ConsulServiceRegistration): Promise<unknown>;
   deregisterService(id: string): Promise<unknown>;
-  healthService(name: string, options: { passing?: boolean; index?: number; wait?: string }): Promise<unknown>;
+  /** The service's instances whose checks (node checks included) all pass. */
+  healthService(name: string, options: { passing: true }): Promise<ConsulHealthEntry[]>;
 }
