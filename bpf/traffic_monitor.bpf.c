@@ -53,21 +53,36 @@
 
 #include "traffic_monitor.h"
 
-#define MAX_SERVICES 4096
 #define MAX_CONNECTIONS 65536
 
 /* Watched endpoints, written by the agent. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_SERVICES);
+	__uint(max_entries, HEARTH_MAX_SERVICES);
 	__type(key, struct service_key);
 	__type(value, struct service_info);
 } services SEC(".maps");
 
-/* Counters per service id; the agent creates the entry when it starts watching. */
+/*
+ * Ports (host byte order) of watched services -> how many services use them.
+ * An array lookup is a bounds check and an add, so traffic to unwatched
+ * ports leaves after one of these instead of up to four hash lookups.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, MAX_SERVICES);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u32);
+} watched_ports SEC(".maps");
+
+/*
+ * Counters per service, at the slot the agent gave it (zeroed when it starts
+ * watching). An array, not a hash keyed by id: an array lookup is inlined
+ * into a bounds check and an add, and this runs for every counted packet.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, HEARTH_MAX_SERVICES);
 	__type(key, __u32);
 	__type(value, struct service_stats);
 } service_stats SEC(".maps");
@@ -89,7 +104,7 @@ struct {
 /* Held endpoints -> the agent's listening socket (value: its fd when written). */
 struct {
 	__uint(type, BPF_MAP_TYPE_SOCKHASH);
-	__uint(max_entries, MAX_SERVICES);
+	__uint(max_entries, HEARTH_MAX_SERVICES);
 	__type(key, struct service_key);
 	__type(value, __u64);
 } hold_sockets SEC(".maps");
@@ -191,6 +206,14 @@ static __always_inline bool parse_tcp_packet(struct __sk_buff *skb, struct packe
 		l3_end = skb->len;
 	pkt->payload_len = l3_end > pkt->payload_off ? l3_end - pkt->payload_off : 0;
 	return true;
+}
+
+static __always_inline bool port_watched(__be16 port)
+{
+	__u32 key = bpf_ntohs(port);
+	__u32 *users = bpf_map_lookup_elem(&watched_ports, &key);
+
+	return users && *users > 0;
 }
 
 /* The service at (addr, port), or the service listening on any address of the family. */
@@ -307,7 +330,8 @@ static __always_inline void track_payload(struct __sk_buff *skb, const struct co
 	}
 	if (st->kind == HEARTH_CONN_ACTIVITY) {
 		stats->activity_bytes += pkt->payload_len;
-		stats->last_activity_ns = bpf_ktime_get_ns();
+		/* Coarse clock (jiffy resolution) is plenty for idle tracking and cheaper per packet. */
+		stats->last_activity_ns = bpf_ktime_get_coarse_ns();
 	}
 }
 
@@ -338,16 +362,18 @@ static __always_inline int count_packet(struct __sk_buff *skb)
 	if (!parse_tcp_packet(skb, &pkt))
 		return TC_ACT_UNSPEC;
 
-	info = lookup_service(pkt.family, pkt.dst_addr, pkt.dst_port);
+	info = port_watched(pkt.dst_port) ? lookup_service(pkt.family, pkt.dst_addr, pkt.dst_port) : NULL;
 	if (!info) {
+		if (!port_watched(pkt.src_port))
+			return TC_ACT_UNSPEC;
 		info = lookup_service(pkt.family, pkt.src_addr, pkt.src_port);
 		if (!info)
 			return TC_ACT_UNSPEC;
 		from_client = false;
 	}
-	stats = bpf_map_lookup_elem(&service_stats, &info->id);
+	stats = bpf_map_lookup_elem(&service_stats, &info->stats_slot);
 	if (!stats)
-		return TC_ACT_UNSPEC; /* not yet (or no longer) watched */
+		return TC_ACT_UNSPEC; /* slot out of range: never written by the agent */
 
 	if (from_client) {
 		stats->rx_packets += segs;

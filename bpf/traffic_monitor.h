@@ -16,6 +16,9 @@
 /* Longest health-check request prefix the classifier compares. */
 #define HEARTH_CHECK_PREFIX_MAX 32
 
+/* Services watched at once (size of the services map and of service_stats). */
+#define HEARTH_MAX_SERVICES 4096
+
 /* service_info.flags */
 #define HEARTH_SVC_SLEEPING (1U << 0) /* report the first SYN of each new connection */
 
@@ -38,12 +41,13 @@ struct service_key {
 
 struct service_info {
 	__u32 id;
+	__u32 stats_slot;       /* index into service_stats, chosen by the agent */
 	__u32 flags;            /* HEARTH_SVC_* */
 	__u32 check_prefix_len; /* 0: no check prefix configured */
 	__u8 check_prefix[HEARTH_CHECK_PREFIX_MAX];
 };
 
-/* Per-CPU counters of one service, keyed by service id; the reader sums CPUs. */
+/* Per-CPU counters of one service, at its stats_slot; the reader sums CPUs. */
 struct service_stats {
 	__u64 rx_packets;        /* towards the service */
 	__u64 rx_bytes;
@@ -52,7 +56,7 @@ struct service_stats {
 	__u64 activity_bytes;    /* TCP payload of non-check connections, both ways */
 	__s64 open_connections;  /* +1 on one CPU, -1 maybe on another: only the sum means anything */
 	__u64 check_connections; /* check connections and payload-less probes */
-	__u64 last_activity_ns;  /* bpf_ktime_get_ns() (CLOCK_MONOTONIC); the reader takes the max */
+	__u64 last_activity_ns;  /* bpf_ktime_get_coarse_ns() (CLOCK_MONOTONIC_COARSE); the reader takes the max */
 };
 
 /* One TCP connection to a service, seen from the service's side. */

@@ -8,6 +8,7 @@ export const AF_INET6 = 10;
 export const PROTO_TCP = 6;
 export const CHECK_PREFIX_MAX = 32;
 export const SVC_SLEEPING = 1 << 0;
+export const MAX_SERVICES = 4096;
 
 const Addr = koffi.array('uint8_t', 16, 'Typed');
 
@@ -20,6 +21,7 @@ export const ServiceKey = koffi.struct('hearth_service_key', {
 
 export const ServiceInfo = koffi.struct('hearth_service_info', {
   id: 'uint32_t',
+  stats_slot: 'uint32_t',
   flags: 'uint32_t',
   check_prefix_len: 'uint32_t',
   check_prefix: koffi.array('uint8_t', CHECK_PREFIX_MAX, 'Typed'),
@@ -58,6 +60,7 @@ export interface ServiceKeyFields {
 
 export interface ServiceInfoFields {
   id: number;
+  stats_slot: number;
   flags: number;
   check_prefix_len: number;
   check_prefix: Uint8Array;

@@ -242,6 +242,7 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
               serviceStats: obj.mapFd('service_stats'),
               conns: obj.mapFd('conns'),
               holdSockets: obj.mapFd('hold_sockets'),
+              watchedPorts: obj.mapFd('watched_ports'),
             },
             lib.libbpf_num_possible_cpus(),
           ),

@@ -1,24 +1,26 @@
 // Reads and writes the traffic monitor's maps for one service at a time:
-// services (endpoint -> id, flags, check prefix), service_stats (per-CPU
-// counters), hold_sockets (endpoint -> the agent's listening socket) and
-// conns (per-connection classification, purged when a service is unwatched).
+// services (endpoint -> id, counter slot, flags, check prefix), service_stats
+// (per-CPU counters, one array slot per service), hold_sockets (endpoint -> the agent's listening socket) and
+// conns (per-connection classification, purged when a service is unwatched),
+// watched_ports (port -> number of services on it: the program's pre-filter).
 import koffi from 'koffi';
 import {
   ConnKey, ConnState, encodeStruct, encodeU32, perCpuStatsSize, PROTO_TCP, ServiceInfo, ServiceKey,
-  sumPerCpuStats, SVC_SLEEPING, CHECK_PREFIX_MAX, type ServiceStatsFields,
+  sumPerCpuStats, SVC_SLEEPING, CHECK_PREFIX_MAX, MAX_SERVICES, type ServiceStatsFields,
 } from './abi.js';
+import { HearthError } from '../errors.js';
 import type { EncodedAddress } from './address.js';
 import { bpfError, errnoName } from './bpf-error.js';
 import type { Libbpf } from './libbpf.js';
 
 const BPF_ANY = 0n;
-const BPF_NOEXIST = 1n;
 
 export interface MapFds {
   readonly services: number;
   readonly serviceStats: number;
   readonly conns: number;
   readonly holdSockets: number;
+  readonly watchedPorts: number;
 }
 
 export interface ServiceEntry {
@@ -48,17 +50,42 @@ export function encodeServiceKey(entry: Pick<ServiceEntry, 'address' | 'port'>):
 
 export function createServiceMaps(lib: Libbpf, fds: MapFds, cpus: number): ServiceMaps {
   const statsSize = perCpuStatsSize(cpus);
-
-  const update = (fd: number, map: string, key: Buffer, value: Buffer, flags: bigint, id: number): number => {
+  const update = (fd: number, map: string, key: Buffer, value: Buffer, flags: bigint, id: number): void => {
     const rc = lib.bpf_map_update_elem(fd, key, value, flags);
-    if (rc < 0 && !(flags === BPF_NOEXIST && errnoName(rc) === 'EEXIST')) {
-      throw bpfError('bpf_map_update_elem', rc, { map, serviceId: id });
-    }
-    return rc;
+    if (rc < 0) throw bpfError('bpf_map_update_elem', rc, { map, serviceId: id });
   };
   const remove = (fd: number, map: string, key: Buffer, id: number): void => {
     const rc = lib.bpf_map_delete_elem(fd, key);
     if (rc < 0 && errnoName(rc) !== 'ENOENT') throw bpfError('bpf_map_delete_elem', rc, { map, serviceId: id });
+  };
+
+  const portUsers = new Map<number, Set<number>>();
+  const slots = new Map<number, number>(); // service id -> service_stats slot
+
+  /** The service's counter slot; a new one (lowest free) starts from zero. */
+  const slotOf = (id: number): number => {
+    const existing = slots.get(id);
+    if (existing !== undefined) return existing;
+    const used = new Set(slots.values());
+    let slot = 0;
+    while (used.has(slot)) slot++;
+    if (slot >= MAX_SERVICES) {
+      throw new HearthError('HEARTH_ERR_BPF', `The traffic monitor watches at most ${MAX_SERVICES} services.`, {
+        details: { function: 'bpf_map_update_elem', map: 'service_stats', serviceId: id, hint: 'unwatch services first' },
+      });
+    }
+    update(fds.serviceStats, 'service_stats', encodeU32(slot), Buffer.alloc(statsSize), BPF_ANY, id);
+    slots.set(id, slot);
+    return slot;
+  };
+
+  const setPortUsers = (port: number, id: number, using: boolean): void => {
+    const users = portUsers.get(port) ?? new Set<number>();
+    if (using) users.add(id);
+    else users.delete(id);
+    if (users.size === 0) portUsers.delete(port);
+    else portUsers.set(port, users);
+    update(fds.watchedPorts, 'watched_ports', encodeU32(port), encodeU32(users.size), BPF_ANY, id);
   };
 
   const purgeConnections = (id: number): void => {
@@ -81,27 +108,27 @@ export function createServiceMaps(lib: Libbpf, fds: MapFds, cpus: number): Servi
       prefix.set(entry.checkPrefix);
       const info = encodeStruct(ServiceInfo, {
         id: entry.id,
+        stats_slot: slotOf(entry.id),
         flags: entry.sleeping ? SVC_SLEEPING : 0,
         check_prefix_len: entry.checkPrefix.length,
         check_prefix: prefix,
       });
-      // Counters first, so the program never sees a service without them.
-      update(fds.serviceStats, 'service_stats', encodeU32(entry.id), Buffer.alloc(statsSize), BPF_NOEXIST, entry.id);
       update(fds.services, 'services', encodeServiceKey(entry), info, BPF_ANY, entry.id);
+      setPortUsers(entry.port, entry.id, true);
     },
     remove(entry) {
+      setPortUsers(entry.port, entry.id, false);
       remove(fds.services, 'services', encodeServiceKey(entry), entry.id);
       remove(fds.holdSockets, 'hold_sockets', encodeServiceKey(entry), entry.id);
-      remove(fds.serviceStats, 'service_stats', encodeU32(entry.id), entry.id);
+      slots.delete(entry.id);
       purgeConnections(entry.id);
     },
     read(id) {
+      const slot = slots.get(id);
+      if (slot === undefined) return undefined;
       const value = Buffer.alloc(statsSize);
-      const rc = lib.bpf_map_lookup_elem(fds.serviceStats, encodeU32(id), value);
-      if (rc < 0) {
-        if (errnoName(rc) === 'ENOENT') return undefined;
-        throw bpfError('bpf_map_lookup_elem', rc, { map: 'service_stats', serviceId: id });
-      }
+      const rc = lib.bpf_map_lookup_elem(fds.serviceStats, encodeU32(slot), value);
+      if (rc < 0) throw bpfError('bpf_map_lookup_elem', rc, { map: 'service_stats', serviceId: id, slot });
       return sumPerCpuStats(value, cpus);
     },
     hold(entry, listenerFd) {

@@ -2,13 +2,15 @@
 // service, and the reverse proxy other scale-to-zero tools put in front of
 // it), wrk runs parsed into throughput and p99, and free loopback ports.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+const SERVER_CPU = '1';
+const LOAD_CPU = '0';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -69,7 +71,8 @@ http {
 }
 `;
   await writeFile(join(dir, 'nginx.conf'), conf);
-  const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
+  // Server side on CPU 1, wrk on CPU 0: the two compete less, so latency shows the path, not the scheduler.
+  const child = spawn('taskset', ['-c', SERVER_CPU, 'nginx', '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await waitForPort(port, child);
@@ -92,6 +95,7 @@ http {
 export interface WrkResult {
   requestsPerSec: number;
   p99Ms: number;
+  requests: number;
 }
 
 function toMs(value: string, unit: string): number {
@@ -103,9 +107,33 @@ function toMs(value: string, unit: string): number {
 
 /** One wrk run against 127.0.0.1:port: 1 thread, `connections` keep-alive connections. */
 export async function runWrk(port: number, seconds: number, connections: number): Promise<WrkResult> {
-  const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', `http://127.0.0.1:${port}/`]);
+  const { stdout } = await run('taskset', ['-c', LOAD_CPU, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', `http://127.0.0.1:${port}/`]);
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
   const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(stdout);
-  if (rps?.[1] === undefined || p99?.[1] === undefined || p99[2] === undefined) throw new Error(`cannot parse wrk output:\n${stdout}`);
-  return { requestsPerSec: Number(rps[1]), p99Ms: toMs(p99[1], p99[2]) };
+  const total = /(\d+) requests in/.exec(stdout);
+  if (rps?.[1] === undefined || p99?.[1] === undefined || p99[2] === undefined || total?.[1] === undefined) {
+    throw new Error(`cannot parse wrk output:\n${stdout}`);
+  }
+  return { requestsPerSec: Number(rps[1]), p99Ms: toMs(p99[1], p99[2]), requests: Number(total[1]) };
+}
+
+/** Runs `during` with kernel.bpf_stats_enabled=1, restoring the previous value after. */
+export async function withBpfStats<T>(during: () => Promise<T>): Promise<T> {
+  const previous = (await readFile('/proc/sys/kernel/bpf_stats_enabled', 'utf8')).trim();
+  await writeFile('/proc/sys/kernel/bpf_stats_enabled', '1');
+  try {
+    return await during();
+  } finally {
+    await writeFile('/proc/sys/kernel/bpf_stats_enabled', previous);
+  }
+}
+
+/** run_cnt and run_time_ns of the newest loaded program called `name`. */
+export async function programRunStats(name: string): Promise<{ runs: number; ns: number }> {
+  const { stdout } = await run('bpftool', ['-j', 'prog', 'show']);
+  const progs = (JSON.parse(stdout) as Array<{ id: number; name?: string; run_cnt?: number; run_time_ns?: number }>)
+    .filter((p) => p.name === name)
+    .sort((a, b) => b.id - a.id);
+  const newest = progs[0];
+  return { runs: newest?.run_cnt ?? 0, ns: newest?.run_time_ns ?? 0 };
 }

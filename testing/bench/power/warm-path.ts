@@ -11,7 +11,7 @@ import { createSilentLogger } from '../../../agent/log.js';
 import { repoPath } from '../../../agent/util/paths.js';
 import { describeMachine } from './machine.js';
 import { percentile } from './stats.js';
-import { runWrk, startNginx, type WrkResult } from './warm-path-tools.js';
+import { programRunStats, runWrk, startNginx, withBpfStats, type WrkResult } from './warm-path-tools.js';
 
 const OBJECT_PATH = repoPath('bpf', 'build', 'traffic_monitor.bpf.o');
 
@@ -30,6 +30,7 @@ async function measureThroughput(seconds: number, rounds: number): Promise<void>
   monitor.watch({ id: 1, address: '127.0.0.1', port: service.port, protocol: 'tcp', checkPrefix: 'GET /health ' });
   const results: Record<'detached' | 'attached' | 'proxy', WrkResult[]> = { detached: [], attached: [], proxy: [] };
   const connections = 16;
+  let programCost = { nsPerPacket: Number.NaN, packetsPerRequest: Number.NaN };
   try {
     await runWrk(service.port, 1, connections); // warm-up
     for (let round = 0; round < rounds; round++) {
@@ -43,6 +44,19 @@ async function measureThroughput(seconds: number, rounds: number): Promise<void>
         await monitor.stop();
       }
       results.proxy.push(await runWrk(proxy.port, seconds, connections));
+    }
+    // The program's own cost, measured by the kernel (noise from other load does not enter it).
+    await monitor.start();
+    try {
+      const stats = await withBpfStats(async () => {
+        const before = await programRunStats('hearth_tc_ingress');
+        const wrk = await runWrk(service.port, seconds, connections);
+        const after = await programRunStats('hearth_tc_ingress');
+        return { runs: after.runs - before.runs, ns: after.ns - before.ns, wrk };
+      });
+      programCost = { nsPerPacket: stats.ns / Math.max(1, stats.runs), packetsPerRequest: stats.runs / stats.wrk.requests };
+    } finally {
+      await monitor.stop();
     }
   } finally {
     await monitor.stop();
@@ -65,6 +79,10 @@ async function measureThroughput(seconds: number, rounds: number): Promise<void>
   const added = p99('attached') - p99('detached');
   process.stdout.write(`  attached/detached throughput: ${ratio.toFixed(1)}% (target >= 99%); p99 added: ${added.toFixed(3)} ms (target <= 0.1 ms)\n`);
   process.stdout.write(`  proxy/detached throughput:    ${((rps('proxy') / rps('detached')) * 100).toFixed(1)}%; p99 added: ${(p99('proxy') - p99('detached')).toFixed(3)} ms\n`);
+  const nsPerRequest = programCost.nsPerPacket * programCost.packetsPerRequest;
+  const requestNs = 1e9 / rps('detached');
+  process.stdout.write(`  program cost (kernel bpf_stats): ${programCost.nsPerPacket.toFixed(0)} ns per packet x ${programCost.packetsPerRequest.toFixed(2)} packets per request`
+    + ` = ${nsPerRequest.toFixed(0)} ns per request = ${((nsPerRequest / requestNs) * 100).toFixed(2)}% of the baseline's ${(requestNs / 1000).toFixed(1)} us per request\n`);
 }
 
 async function measureSynLatency(samples: number): Promise<void> {
@@ -117,7 +135,7 @@ async function cpuOver(seconds: number, tick: () => void): Promise<number> {
 async function measureIdleCpu(seconds: number): Promise<void> {
   const monitor = newMonitor();
   for (let i = 0; i < 50; i++) monitor.watch({ id: 100 + i, address: '127.0.0.1', port: 30000 + i, protocol: 'tcp' });
-  const baseline = await cpuOver(seconds, () => undefined);
+  const before = await cpuOver(seconds, () => undefined);
   let attached: number;
   try {
     await monitor.start();
@@ -125,9 +143,10 @@ async function measureIdleCpu(seconds: number): Promise<void> {
   } finally {
     await monitor.stop();
   }
+  const baseline = (before + (await cpuOver(seconds, () => undefined))) / 2;
   process.stdout.write(`\nidle CPU, 50 watched services, counters() read every second, ${seconds} s\n`);
-  process.stdout.write(`  baseline (same process, monitor stopped): ${baseline.toFixed(3)}% of a core\n`);
-  process.stdout.write(`  monitor started:                          ${attached.toFixed(3)}% of a core (target <= 0.5%)\n`);
+  process.stdout.write(`  baseline (same process, monitor stopped, before+after mean): ${baseline.toFixed(3)}% of a core\n`);
+  process.stdout.write(`  monitor started:                                              ${attached.toFixed(3)}% of a core (target <= 0.5%)\n`);
 }
 
 export async function run(args: string[]): Promise<void> {
