@@ -1,0 +1,74 @@
+// The simulated Nomad clients: run the allocations the scheduler places,
+// report their status back to the server state, stop them on request.
+import type { Logger } from 'pino';
+import { createAllocRunner, type AllocRunner, type ConsulBridge } from './alloc-runner.js';
+import type { TaskDriver } from './drivers/driver.js';
+import { createMockDriver } from './drivers/mock.js';
+import { createRawExecDriver } from './drivers/raw-exec.js';
+import { isTerminalClient, type SimAlloc } from './model.js';
+import type { SchedulerClient } from './scheduler.js';
+import { jobKey, type NomadStore } from './store.js';
+
+export interface NomadClients extends SchedulerClient {
+  /** Stops every allocation and waits for its processes to exit. */
+  shutdown(): Promise<void>;
+  runningPids(): number[];
+}
+
+export function createNomadClients(deps: {
+  store: NomadStore;
+  consul: ConsulBridge;
+  workDir: string;
+  region: string;
+  onCapacityChange: () => void;
+  log: Logger;
+}): NomadClients {
+  const log = deps.log.child({ module: 'sim-client' });
+  const runners = new Map<string, AllocRunner>();
+  const rawExec = createRawExecDriver();
+  const drivers = new Map<string, TaskDriver>([['raw_exec', rawExec], ['exec', rawExec], ['mock_driver', createMockDriver()]]);
+  const nodes = new Map(deps.store.nodes.map((n) => [n.ID, n]));
+  let closing = false;
+
+  return {
+    start(alloc: SimAlloc) {
+      const node = nodes.get(alloc.NodeID);
+      if (node === undefined || closing) return;
+      let wasTerminal = false;
+      const runner = createAllocRunner({
+        alloc, node, consul: deps.consul, drivers, workDir: deps.workDir, region: deps.region, log,
+        commit: () => {
+          if (closing && runners.size === 0) return;
+          deps.store.commitAlloc(alloc, 'AllocationUpdated');
+          deps.store.refreshJobStatus(jobKey(alloc.Namespace, alloc.JobID));
+          const terminal = isTerminalClient(alloc.ClientStatus);
+          if (terminal && !wasTerminal) deps.onCapacityChange();
+          wasTerminal = terminal;
+        },
+      });
+      runners.set(alloc.ID, runner);
+      void runner.done.then(() => runners.delete(alloc.ID));
+      runner.start();
+    },
+    stop(alloc: SimAlloc) {
+      const runner = runners.get(alloc.ID);
+      if (runner === undefined) {
+        if (!isTerminalClient(alloc.ClientStatus)) {
+          alloc.ClientStatus = 'complete';
+          deps.store.commitAlloc(alloc, 'AllocationUpdated');
+          deps.onCapacityChange();
+        }
+        return;
+      }
+      void runner.stop();
+    },
+    async shutdown() {
+      closing = true;
+      await Promise.all([...runners.values()].map((r) => r.stop()));
+      runners.clear();
+    },
+    runningPids() {
+      return [];
+    },
+  };
+}

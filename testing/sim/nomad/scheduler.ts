@@ -1,0 +1,303 @@
+// The scheduler: runs evaluations one at a time, reconciles each task group's
+// allocations with its count (place, stop, in-place or destructive update),
+// records placement failures as a blocked evaluation and retries it when
+// capacity frees up.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Job, TaskGroup } from '../../../agent/nomad/types.js';
+import { addUsage, computeUsage, emptyMetric, groupDemand, selectNode, type NodeUsage } from './feasibility.js';
+import { type AllocMetric, type SimAlloc, type SimEval, nowNs } from './model.js';
+import { jobKey, type NomadStore } from './store.js';
+
+export function newEval(job: Pick<Job, 'ID' | 'Namespace' | 'Priority' | 'Type' | 'JobModifyIndex'>, triggeredBy: string, status: SimEval['Status'] = 'pending'): SimEval {
+  const now = nowNs();
+  return {
+    ID: randomUUID(), Namespace: job.Namespace ?? 'default', Priority: job.Priority ?? 50, Type: job.Type ?? 'service',
+    TriggeredBy: triggeredBy, JobID: job.ID, JobModifyIndex: job.JobModifyIndex ?? 0, NodeID: '', NodeModifyIndex: 0,
+    DeploymentID: '', Status: status, StatusDescription: '', Wait: 0, WaitUntil: null, NextEval: '', PreviousEval: '',
+    BlockedEval: '', RelatedEvals: null, FailedTGAllocs: null, ClassEligibility: null, EscapedComputedClass: false,
+    QuotaLimitReached: '', AnnotatePlan: false, QueuedAllocations: null, LeaderACL: '', SnapshotIndex: 0,
+    CreateIndex: 0, ModifyIndex: 0, CreateTime: now, ModifyTime: now,
+  };
+}
+
+export interface GroupUpdates {
+  Place: number;
+  Stop: number;
+  InPlaceUpdate: number;
+  DestructiveUpdate: number;
+  Ignore: number;
+  Migrate: number;
+  Canary: number;
+  Preemptions: number;
+}
+
+interface GroupPlan {
+  readonly group: TaskGroup;
+  readonly place: number[];
+  readonly stop: Array<{ alloc: SimAlloc; reason: string }>;
+  readonly inPlace: SimAlloc[];
+  readonly updates: GroupUpdates;
+}
+
+export interface SchedulerClient {
+  /** A new allocation to run. */
+  start(alloc: SimAlloc): void;
+  /** The server wants this allocation stopped. */
+  stop(alloc: SimAlloc): void;
+}
+
+export interface Scheduler {
+  enqueue(ev: SimEval): void;
+  /** The dry run behind `/v1/job/:id/plan`. */
+  plan(job: Job): { updates: Record<string, GroupUpdates>; failed: Record<string, AllocMetric> | null };
+  capacityChanged(): void;
+  stop(): void;
+}
+
+function groupSpec(job: Job, tg: TaskGroup): string {
+  const { Count: _c, Scaling: _s, Update: _u, ...rest } = tg;
+  return JSON.stringify([rest, job.Meta ?? null, job.Constraints ?? null, job.Datacenters ?? null]);
+}
+
+function reconcile(job: Job | undefined, allocs: readonly SimAlloc[]): GroupPlan[] {
+  const plans: GroupPlan[] = [];
+  const live = allocs.filter((a) => a.DesiredStatus === 'run' && a.ClientStatus !== 'failed' && a.ClientStatus !== 'lost');
+  const groups = job?.TaskGroups ?? [];
+  const known = new Set(groups.map((g) => g.Name));
+  const orphans = live.filter((a) => !known.has(a.TaskGroup));
+  for (const tg of groups) {
+    const desired = job?.Stop === true ? 0 : tg.Count ?? 1;
+    const mine = live.filter((a) => a.TaskGroup === tg.Name).sort((a, b) => a.index - b.index);
+    const updates: GroupUpdates = { Place: 0, Stop: 0, InPlaceUpdate: 0, DestructiveUpdate: 0, Ignore: 0, Migrate: 0, Canary: 0, Preemptions: 0 };
+    const stop: GroupPlan['stop'] = [];
+    const inPlace: SimAlloc[] = [];
+    const keep: SimAlloc[] = [];
+    // Batch allocs that completed count as done.
+    for (const a of mine) {
+      if (keep.length >= desired || keep.some((k) => k.index === a.index)) {
+        stop.push({ alloc: a, reason: job?.Stop === true ? 'alloc not needed as job is stopped' : 'alloc not needed due to job update' });
+        updates.Stop += 1;
+      } else keep.push(a);
+    }
+    const place: number[] = [];
+    const spec = job === undefined ? '' : groupSpec(job, tg);
+    for (const a of keep) {
+      if (a.ClientStatus === 'complete') {
+        updates.Ignore += 1;
+        continue;
+      }
+      if (job !== undefined && groupSpec(a.Job, a.Job.TaskGroups.find((g) => g.Name === tg.Name) ?? tg) !== spec) {
+        stop.push({ alloc: a, reason: 'alloc is being updated due to job update' });
+        place.push(a.index);
+        updates.DestructiveUpdate += 1;
+      } else if (job !== undefined && a.Job.Version !== job.Version) {
+        inPlace.push(a);
+        updates.InPlaceUpdate += 1;
+      } else updates.Ignore += 1;
+    }
+    const usedIndexes = new Set(keep.map((a) => a.index));
+    for (let i = 0; keep.length + place.length - updates.DestructiveUpdate < desired; i += 1) {
+      if (usedIndexes.has(i)) continue;
+      usedIndexes.add(i);
+      place.push(i);
+      updates.Place += 1;
+    }
+    plans.push({ group: tg, place, stop, inPlace, updates });
+  }
+  for (const a of orphans) {
+    plans.push({
+      group: { Name: a.TaskGroup, Tasks: [] },
+      place: [],
+      stop: [{ alloc: a, reason: job === undefined ? 'alloc not needed as job is stopped' : 'alloc not needed due to job update' }],
+      inPlace: [],
+      updates: { Place: 0, Stop: 1, InPlaceUpdate: 0, DestructiveUpdate: 0, Ignore: 0, Migrate: 0, Canary: 0, Preemptions: 0 },
+    });
+  }
+  return plans;
+}
+
+export function createScheduler(deps: { store: NomadStore; client: SchedulerClient; log: Logger }): Scheduler {
+  const { store, client } = deps;
+  const log = deps.log.child({ module: 'sim-scheduler' });
+  const queue: SimEval[] = [];
+  let running = false;
+  let stopped = false;
+  let capacityPending = false;
+
+  const buildAlloc = (job: Job, tg: TaskGroup, index: number, ev: SimEval, node: SimAlloc['NodeID'], nodeName: string, ports: SimAlloc['ports'], previous: string): SimAlloc => {
+    const demand = groupDemand(tg);
+    const now = nowNs();
+    const tasks: Record<string, unknown> = {};
+    for (const t of tg.Tasks) {
+      tasks[t.Name] = {
+        Cpu: { CpuShares: t.Resources?.CPU ?? 100, ReservedCores: null },
+        Memory: { MemoryMB: t.Resources?.MemoryMB ?? 300, MemoryMaxMB: t.Resources?.MemoryMaxMB ?? 0 },
+        Networks: null,
+        Devices: (t.Resources?.Devices ?? []).map((d) => ({ Vendor: 'nvidia', Type: 'gpu', Name: d.Name, DeviceIDs: Array.from({ length: d.Count ?? 1 }, (_, i) => `GPU-${i}`) })),
+      };
+    }
+    return {
+      ID: randomUUID(), Namespace: job.Namespace ?? 'default', EvalID: ev.ID, Name: `${job.ID}.${tg.Name}[${index}]`, NodeID: node, NodeName: nodeName,
+      JobID: job.ID, Job: job, TaskGroup: tg.Name, index,
+      AllocatedResources: {
+        Tasks: tasks,
+        TaskLifecycles: Object.fromEntries(tg.Tasks.map((t) => [t.Name, t.Lifecycle ?? null])),
+        Shared: {
+          DiskMB: tg.EphemeralDisk?.SizeMB ?? 300,
+          Networks: ports.length === 0 ? null : [{ Mode: 'host', IP: ports[0]?.HostIP ?? '', ReservedPorts: null, DynamicPorts: null }],
+          Ports: ports.length === 0 ? null : ports,
+        },
+      },
+      ports, usage: { cpu: demand.cpu, memoryMb: demand.memoryMb, gpus: demand.gpus },
+      DesiredStatus: 'run', DesiredDescription: '', ClientStatus: 'pending', ClientDescription: '', TaskStates: {},
+      DeploymentStatus: null, PreviousAllocation: previous, NextAllocation: '', FollowupEvalID: '',
+      CreateIndex: 0, ModifyIndex: 0, AllocModifyIndex: 0, CreateTime: now, ModifyTime: now,
+    };
+  };
+
+  /** Places what it can; returns the failure metrics of groups with leftovers and the queued counts. */
+  const apply = (job: Job | undefined, ev: SimEval, plans: GroupPlan[], dryRun: boolean): { failed: Record<string, AllocMetric> | null; queued: Record<string, number> } => {
+    const usage: Map<string, NodeUsage> = computeUsage(store.nodes, store.allocs.values());
+    let failed: Record<string, AllocMetric> | null = null;
+    const queued: Record<string, number> = {};
+    for (const plan of plans) {
+      queued[plan.group.Name] = 0;
+      if (!dryRun) {
+        for (const { alloc, reason } of plan.stop) {
+          alloc.DesiredStatus = 'stop';
+          alloc.DesiredDescription = reason;
+          alloc.AllocModifyIndex = store.currentIndex() + 1;
+          store.commitAlloc(alloc, 'AllocationUpdateDesiredStatus');
+          client.stop(alloc);
+        }
+        for (const alloc of plan.inPlace) {
+          if (job === undefined) continue;
+          alloc.Job = job;
+          alloc.AllocModifyIndex = store.currentIndex() + 1;
+          store.commitAlloc(alloc, 'AllocationUpdated');
+        }
+      }
+      if (job === undefined || plan.place.length === 0) continue;
+      // Stopping allocs free their cpu/memory for the planner right away (their ports stay held until they exit).
+      for (const { alloc } of plan.stop) {
+        const u = usage.get(alloc.NodeID);
+        if (u !== undefined) {
+          u.cpu -= alloc.usage.cpu;
+          u.memoryMb -= alloc.usage.memoryMb;
+          u.gpus -= alloc.usage.gpus;
+          u.jobs.delete(`${alloc.Namespace}/${alloc.JobID}`);
+          u.groups.delete(`${alloc.Namespace}/${alloc.JobID}/${alloc.TaskGroup}`);
+        }
+      }
+      const metric = emptyMetric(store.nodes);
+      let unplaced = 0;
+      for (const index of plan.place) {
+        const placement = selectNode(job, plan.group, store.nodes, usage, metric);
+        if (placement === undefined) {
+          unplaced += 1;
+          continue;
+        }
+        const previous = plan.stop.find((s) => s.alloc.index === index)?.alloc.ID ?? '';
+        const alloc = buildAlloc(job, plan.group, index, ev, placement.node.ID, placement.node.Name, placement.ports, previous);
+        const u = usage.get(placement.node.ID);
+        if (u !== undefined) addUsage(u, alloc);
+        if (dryRun) continue;
+        store.commitAlloc(alloc, 'AllocationCreated');
+        client.start(alloc);
+      }
+      if (unplaced > 0) {
+        metric.CoalescedFailures = unplaced - 1;
+        (failed ??= {})[plan.group.Name] = metric;
+        queued[plan.group.Name] = unplaced;
+      }
+    }
+    return { failed, queued };
+  };
+
+  const process = (ev: SimEval): void => {
+    const key = jobKey(ev.Namespace, ev.JobID);
+    const job = store.jobs.get(key);
+    const allocs = store.allocsOfJob(key);
+    const plans = reconcile(job, allocs);
+    const wasBlocked = ev.Status === 'blocked';
+    if (wasBlocked) {
+      // Only retry when something can now be placed.
+      const trial = apply(job, ev, plans, true);
+      const toPlace = plans.reduce((n, p) => n + p.place.length, 0);
+      const stillQueued = Object.values(trial.queued).reduce((n, q) => n + q, 0);
+      if (toPlace > 0 && stillQueued === toPlace) return;
+    }
+    for (const other of store.evalsOfJob(key)) {
+      if (other.Status === 'blocked' && other.ID !== ev.ID) {
+        other.Status = 'canceled';
+        other.StatusDescription = 'evaluation superseded by a newer evaluation';
+        store.commitEval(other);
+      }
+    }
+    const { failed, queued } = apply(job, ev, plans, false);
+    if (failed !== null && !wasBlocked) {
+      const blocked = newEval({ ID: ev.JobID, Namespace: ev.Namespace, Priority: ev.Priority, Type: ev.Type as Job['Type'] & string, JobModifyIndex: ev.JobModifyIndex }, 'queued-allocs', 'blocked');
+      blocked.PreviousEval = ev.ID;
+      blocked.StatusDescription = 'created to place remaining allocations';
+      blocked.FailedTGAllocs = failed;
+      blocked.ClassEligibility = Object.fromEntries(store.nodes.map((n) => [`v1:${n.NodeClass || 'default'}`, true]));
+      store.commitEval(blocked);
+      ev.BlockedEval = blocked.ID;
+    }
+    if (wasBlocked && failed !== null) {
+      ev.FailedTGAllocs = failed;
+      ev.QueuedAllocations = queued;
+      store.commitEval(ev);
+      store.refreshJobStatus(key);
+      return;
+    }
+    ev.Status = 'complete';
+    ev.FailedTGAllocs = wasBlocked ? null : failed;
+    ev.QueuedAllocations = queued;
+    store.commitEval(ev);
+    store.refreshJobStatus(key);
+  };
+
+  const drain = (): void => {
+    if (running || stopped) return;
+    running = true;
+    setImmediate(() => {
+      try {
+        const ev = queue.shift();
+        if (ev !== undefined) process(ev);
+      } catch (err) {
+        log.error({ err }, 'evaluation failed');
+      } finally {
+        running = false;
+        if (queue.length > 0) drain();
+      }
+    });
+  };
+
+  return {
+    enqueue(ev) {
+      queue.push(ev);
+      drain();
+    },
+    plan(job) {
+      const key = jobKey(job.Namespace ?? 'default', job.ID);
+      const plans = reconcile(job, store.allocsOfJob(key));
+      const { failed } = apply(job, newEval(job, 'job-register'), plans, true);
+      return { updates: Object.fromEntries(plans.map((p) => [p.group.Name, p.updates])), failed };
+    },
+    capacityChanged() {
+      if (capacityPending || stopped) return;
+      capacityPending = true;
+      setTimeout(() => {
+        capacityPending = false;
+        for (const ev of store.evals.values()) if (ev.Status === 'blocked' && !queue.includes(ev)) queue.push(ev);
+        drain();
+      }, 5);
+    },
+    stop() {
+      stopped = true;
+      queue.length = 0;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// The Consul registrations a running allocation makes, with Nomad's ID scheme:
+// `_nomad-task-<allocID>-<task>-<service>-<portLabel>` (group services use
+// `group-<group>`), checks `_nomad-check-<hash>`, address = the node address.
+import { createHash } from 'node:crypto';
+import type { Service, ServiceCheck } from '../../../agent/nomad/types.js';
+import type { SimAlloc, SimNode } from './model.js';
+
+export interface ServiceRegistration {
+  readonly id: string;
+  readonly name: string;
+  readonly checkIds: readonly string[];
+  readonly body: Record<string, unknown>;
+}
+
+function portFor(alloc: SimAlloc, label: string | undefined): number {
+  if (label === undefined || label === '') return 0;
+  const found = alloc.ports.find((p) => p.Label === label);
+  if (found !== undefined) return found.Value;
+  return /^\d+$/.test(label) ? Number(label) : 0;
+}
+
+function checkBody(alloc: SimAlloc, serviceId: string, svc: Service, check: ServiceCheck, address: string, servicePort: number): Record<string, unknown> | undefined {
+  const port = check.PortLabel !== undefined && check.PortLabel !== '' ? portFor(alloc, check.PortLabel) : servicePort;
+  const id = `_nomad-check-${createHash('sha1').update(`${serviceId}|${check.Name ?? ''}|${check.Type}|${check.Path ?? ''}|${port}`).digest('hex')}`;
+  const interval = `${Math.max(1, Math.round((check.Interval ?? 10_000_000_000) / 1e6))}ms`;
+  const timeout = `${Math.max(1, Math.round((check.Timeout ?? 2_000_000_000) / 1e6))}ms`;
+  const base = { CheckID: id, Name: check.Name ?? `service: "${svc.Name}" check`, Interval: interval, Timeout: timeout, ...(check.InitialStatus ? { Status: check.InitialStatus } : {}) };
+  if (check.Type === 'http') {
+    const path = check.Path ?? '/';
+    return { ...base, HTTP: `${check.Protocol || 'http'}://${address}:${port}${path.startsWith('/') ? path : `/${path}`}`, Method: check.Method || 'GET' };
+  }
+  if (check.Type === 'tcp') return { ...base, TCP: `${address}:${port}` };
+  return undefined;
+}
+
+/** Registrations for the group services and every task's services that use the consul provider. */
+export function buildRegistrations(alloc: SimAlloc, node: SimNode): ServiceRegistration[] {
+  const tg = alloc.Job.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
+  if (tg === undefined) return [];
+  const entries: Array<{ owner: string; svc: Service }> = [
+    ...(tg.Services ?? []).map((svc) => ({ owner: `group-${tg.Name}`, svc })),
+    ...tg.Tasks.flatMap((t) => (t.Services ?? []).map((svc) => ({ owner: t.Name, svc }))),
+  ];
+  const out: ServiceRegistration[] = [];
+  for (const { owner, svc } of entries) {
+    if ((svc.Provider ?? 'consul') !== 'consul') continue;
+    const id = `_nomad-task-${alloc.ID}-${owner}-${svc.Name}-${svc.PortLabel ?? ''}`;
+    const address = svc.Address !== undefined && svc.Address !== '' ? svc.Address : node.Address;
+    const port = portFor(alloc, svc.PortLabel);
+    const checks = (svc.Checks ?? []).map((c) => checkBody(alloc, id, svc, c, address, port)).filter((c): c is Record<string, unknown> => c !== undefined);
+    out.push({
+      id,
+      name: svc.Name,
+      checkIds: checks.map((c) => String(c.CheckID)),
+      body: {
+        ID: id, Name: svc.Name, Tags: svc.Tags ?? [], Address: address, Port: port,
+        Meta: { ...(svc.Meta ?? {}), external_source: 'nomad' }, Checks: checks,
+      },
+    });
+  }
+  return out;
+}
