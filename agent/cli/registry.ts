@@ -4,6 +4,30 @@ import type { CommandEntry } from './command.js';
 
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: 'agent',
+    summary: 'Run the node agent: registers in Consul, watches the experts, serves the HTTP API',
+    usage: 'hearth agent [--config FILE] [--listen HOST:PORT]',
+    load: () => import('./agent.js'),
+  },
+  {
+    name: 'status',
+    summary: 'Show the Nomad leader, nodes and jobs, and the Consul services with their health',
+    usage: 'hearth status [--config FILE] [--json]',
+    load: () => import('./status.js'),
+  },
+  {
+    name: 'experts',
+    summary: 'List the expert services (discovery.expertPrefix) with their address and health',
+    usage: 'hearth experts [--config FILE] [--json]',
+    load: () => import('./experts.js'),
+  },
+  {
+    name: 'demo',
+    summary: 'Start a simulated 3-node Nomad + Consul with an agent per node, until Ctrl-C',
+    usage: 'hearth demo [--nodes N]',
+    load: () => import('./demo.js'),
+  },
+  {
     name: 'config check',
     summary: 'Validate the configuration and print it with secrets redacted',
     usage: 'hearth config check [--config FILE] [--json]',

@@ -1,0 +1,51 @@
+// What `hearth status` and `hearth experts` show, read through a narrow port
+// so the rendering is independent of the HTTP clients.
+
+export interface NodeRow {
+  readonly name: string;
+  readonly address: string;
+  readonly status: string;
+  readonly eligibility: string;
+  readonly datacenter: string;
+}
+
+export interface JobRow {
+  readonly id: string;
+  readonly type: string;
+  readonly status: string;
+}
+
+export interface ServiceRow {
+  readonly name: string;
+  readonly instances: number;
+  readonly passing: number;
+  readonly warning: number;
+  readonly critical: number;
+}
+
+export interface ExpertRow {
+  readonly name: string;
+  readonly id: string;
+  readonly node: string;
+  readonly address: string;
+  readonly port: number;
+  readonly health: string;
+}
+
+export interface ClusterReader {
+  nomadLeader(): Promise<string>;
+  nomadNodes(): Promise<NodeRow[]>;
+  nomadJobs(): Promise<JobRow[]>;
+  consulServices(): Promise<ServiceRow[]>;
+  experts(prefix: string): Promise<ExpertRow[]>;
+  close(): void;
+}
+
+export type CheckStatus = 'passing' | 'warning' | 'critical';
+
+/** An instance's health is its worst check: any critical makes it critical, then any warning. */
+export function worstStatus(statuses: readonly string[]): CheckStatus {
+  if (statuses.some((s) => s !== 'passing' && s !== 'warning')) return 'critical';
+  if (statuses.includes('warning')) return 'warning';
+  return 'passing';
+}

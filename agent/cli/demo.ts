@@ -1,0 +1,118 @@
+// hearth demo [--nodes N]: a simulated Nomad + Consul cluster (testing/sim,
+// not real Nomad or Consul) with one agent per simulated node, each on the
+// node's own loopback address, until Ctrl-C.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { configSchema } from '../config/schema.js';
+import { invalidInput } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import { createDaemon, type Daemon } from '../daemon/daemon.js';
+import { EXIT_OK, type CliIo } from './command.js';
+import { createSimulator, type Simulator } from '../../testing/sim/index.js';
+
+const AGENT_PORT = 8000;
+
+interface DemoNode {
+  readonly name: string;
+  readonly address: string;
+  readonly nomadAddr: string;
+  readonly consulAddr: string;
+}
+
+async function startAgent(node: DemoNode, stateDir: string, log: Logger): Promise<{ daemon: Daemon; url: string }> {
+  // Port 8000 on the node's own address; another program holding it moves this agent to a free port.
+  for (const port of [AGENT_PORT, 0]) {
+    const config = configSchema.parse({
+      node: { name: node.name, address: node.address },
+      api: { listen: `${node.address}:${port}` },
+      nomad: { addr: node.nomadAddr },
+      consul: { addr: node.consulAddr },
+      power: { enabled: false },
+      state: { dir: join(stateDir, node.name) },
+      join: { inventory: join(stateDir, node.name, 'inventory.yaml'), playbook: join(stateDir, 'playbook.yaml'), provisioner: ['true'] },
+    });
+    const daemon = createDaemon({ loaded: { config, sources: new Map(), file: undefined }, log: log.child({ node: node.name }) });
+    try {
+      const bound = await daemon.start();
+      return { daemon, url: `http://${node.address}:${bound.port}` };
+    } catch (err) {
+      if (port === 0) throw err;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+/** Nomad's and Consul's usual ports when they are free (so plain `hearth status` works), else free ones. */
+async function startSimulator(nodes: number): Promise<{ sim: Simulator; nomadAddr: string; consulAddr: string }> {
+  for (const ports of [{ nomadPort: 4646, consulPort: 8500 }, { nomadPort: 0, consulPort: 0 }]) {
+    const sim = createSimulator({ nodes, ...ports });
+    try {
+      return { sim, ...(await sim.start()) };
+    } catch (err) {
+      await sim.stop();
+      if (ports.nomadPort === 0) throw err;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+function onHost(url: string, host: string): string {
+  const parsed = new URL(url);
+  parsed.hostname = host;
+  return parsed.origin;
+}
+
+function usage(nomadAddr: string, consulAddr: string, agents: readonly { node: DemoNode; url: string }[], logFile: string): string {
+  const env = `NOMAD_ADDR=${nomadAddr} CONSUL_HTTP_ADDR=${consulAddr}`;
+  const first = agents[0]?.url ?? '';
+  return [
+    'hearth demo: Nomad and Consul here are SIMULATED (hearth\'s own stand-in for their HTTP APIs); no real Nomad or Consul runs.',
+    '',
+    `  Nomad   ${nomadAddr}`,
+    `  Consul  ${consulAddr}`,
+    ...agents.map((a) => `  agent   ${a.url}  (node ${a.node.name})`),
+    `  agent logs: ${logFile}`,
+    '',
+    'Try:',
+    `  ${env} hearth status`,
+    `  ${env} hearth experts`,
+    `  curl ${first}/api/v1/status`,
+    `  curl ${first}/health`,
+    `  curl ${first}/metrics`,
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { nodes: { type: 'string', default: '3' } }, strict: true });
+  const count = Number(values.nodes);
+  if (!Number.isInteger(count) || count < 1 || count > 9) throw invalidInput('--nodes', 'a whole number from 1 to 9', values.nodes, 'the command line');
+
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-demo-'));
+  const logFile = join(dir, 'agents.log');
+  const log = createLogger({ level: 'info', destination: (await import('pino')).pino.destination({ dest: logFile, sync: false }) });
+  const { sim, nomadAddr, consulAddr } = await startSimulator(count);
+  const agents: { node: DemoNode; url: string; daemon: Daemon }[] = [];
+  try {
+    for (const node of sim.control.nodes()) {
+      // Each simulated node answers on its own address too, as that node's local Nomad and Consul agents.
+      const demoNode: DemoNode = { name: node.name, address: node.address, nomadAddr: onHost(nomadAddr, node.address), consulAddr: onHost(consulAddr, node.address) };
+      const started = await startAgent(demoNode, dir, log);
+      agents.push({ node: demoNode, ...started });
+    }
+    io.stdout.write(usage(nomadAddr, consulAddr, agents, logFile));
+    await io.interrupted;
+    io.stdout.write('\nStopping the agents and the simulator...\n');
+  } finally {
+    for (const agent of agents.reverse()) await agent.daemon.stop();
+    await sim.stop();
+    log.flush();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  io.stdout.write('Stopped.\n');
+  return EXIT_OK;
+}

@@ -1,0 +1,161 @@
+// The agent's composition root: the only place that knows every part. It
+// builds small parts (identity, health, metrics, probes, discovery,
+// registration, modules, the API server), starts them in order and stops
+// them in reverse. It keeps running while Nomad or Consul is away.
+import type { LoadedConfig } from '../config/load.js';
+import type { Logger } from '../log.js';
+import type { Route } from '../http-api/route.js';
+import { createApiServer, type ApiServer } from '../http-api/server.js';
+import { parseListenAddress, reachableHost } from '../http-api/listen-address.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { hearthVersion } from '../version.js';
+import { createHealthModel } from './health-model.js';
+import { resolveNodeIdentity, type NodeIdentity } from './node-identity.js';
+import { createReachabilityProbe, type ReachabilityProbe } from './reachability.js';
+import { createStatusRoutes } from './status-routes.js';
+import { createAgentBackends, type AgentBackends, type AgentBackendsOptions } from './backends.js';
+import { MODULES, type AgentModule, type ModuleEntry } from './modules.js';
+import { buildAgentService } from './agent-service.js';
+import { readAgentStatus } from './agent-status.js';
+import { stopWithin } from './stop-within.js';
+
+export interface DaemonOptions {
+  readonly loaded: LoadedConfig;
+  readonly log: Logger;
+  /** --listen: overrides api.listen. */
+  readonly listen?: string | undefined;
+  readonly modules?: readonly ModuleEntry[];
+  /** How often Nomad and Consul are probed (default 1 s, so a return is seen within 2 s). */
+  readonly probeIntervalMs?: number;
+  /** Builds the Nomad and Consul side; tests hand in stand-ins. */
+  readonly createBackends?: (options: AgentBackendsOptions) => AgentBackends;
+}
+
+export interface Daemon {
+  start(): Promise<{ address: string; port: number; node: NodeIdentity }>;
+  /** Deregisters, closes the watches and the listener; bounded by stopWithin's deadlines. */
+  stop(): Promise<void>;
+}
+
+interface Part {
+  readonly name: string;
+  stop(): Promise<void> | void;
+}
+
+const IDENTITY_DEADLINE_MS = 2000;
+const STOP_DEADLINE_MS = 4000;
+
+export function createDaemon(options: DaemonOptions): Daemon {
+  const { loaded, log } = options;
+  const config = loaded.config;
+  const listen = options.listen ?? config.api.listen;
+  const listenAddress = parseListenAddress(listen, options.listen === undefined ? 'api.listen' : '--listen');
+  const started: Part[] = [];
+  let stopping = false;
+
+  async function start() {
+    const startedAt = Date.now();
+    const metrics = createMetrics();
+    started.push({ name: 'metrics', stop: () => metrics.stop() });
+    const backends: AgentBackends = (options.createBackends ?? createAgentBackends)({ loaded, log, metrics });
+    started.push({ name: 'backends', stop: () => backends.close() });
+
+    const interval = options.probeIntervalMs ?? 1000;
+    const probes: Record<'nomad' | 'consul', ReachabilityProbe> = {
+      nomad: createReachabilityProbe({ name: 'nomad', probe: backends.pingNomad, intervalMs: interval, log, onChange: (s) => metrics.setReachable('nomad', s.reachable) }),
+      consul: createReachabilityProbe({ name: 'consul', probe: backends.pingConsul, intervalMs: interval, log, onChange: (s) => metrics.setReachable('consul', s.reachable) }),
+    };
+    for (const [name, probe] of Object.entries(probes)) {
+      probe.start();
+      started.push({ name: `${name} probe`, stop: () => probe.stop() });
+    }
+
+    const node = await resolveNodeIdentity({
+      configured: config.node,
+      readAgentSelf: () => backends.readAgentSelf(AbortSignal.timeout(IDENTITY_DEADLINE_MS)),
+      fallbackAddress: reachableHost(listenAddress),
+      log,
+    });
+    log.info({ node: node.name, address: node.address, source: node.source }, 'node identity resolved');
+
+    const health = createHealthModel();
+    const describe = (name: 'nomad' | 'consul', addr: string) => () => {
+      const state = probes[name].state();
+      return state.reachable ? { ok: true } : { ok: false, reason: `cannot reach ${name === 'nomad' ? 'Nomad' : 'Consul'} at ${addr}: ${state.error ?? 'no answer'}` };
+    };
+    health.addPart('nomad', describe('nomad', config.nomad.addr));
+    health.addPart('consul', describe('consul', config.consul.addr));
+
+    const experts = backends.watchExperts(log.child({ module: 'discovery' }));
+    experts.onChange((list) => metrics.setExpertsDiscovered(list.length));
+    await experts.start();
+    started.push({ name: 'discovery', stop: () => experts.stop() });
+    health.addPart('discovery', () => experts.health());
+
+    const modules: { name: string; module: AgentModule; failure?: string }[] = [];
+    for (const entry of options.modules ?? MODULES) {
+      const module = entry.create({ config, log: log.child({ module: entry.name }), node, backends, metricsRegistry: metrics.registry });
+      modules.push({ name: entry.name, module });
+    }
+
+    const routes: Route[] = [
+      ...createStatusRoutes({
+        health,
+        metrics,
+        listExperts: () => experts.list(),
+        refreshExperts: () => experts.refresh(),
+        stopping: () => stopping,
+        readStatus: () =>
+          readAgentStatus({ node, version: hearthVersion(), startedAt, config, probes, health: health.report(), experts: experts.list() }),
+      }),
+      ...modules.flatMap((m) => m.module.routes ?? []),
+    ];
+    const server: ApiServer = createApiServer({ listen, token: config.api.token, log: log.child({ module: 'api' }), routes });
+
+    for (const entry of modules) {
+      try {
+        await entry.module.start();
+        started.push({ name: entry.name, stop: () => entry.module.stop() });
+      } catch (err) {
+        entry.failure = (err as Error).message;
+        log.error({ err, agentModule: entry.name }, 'agent module failed to start');
+      }
+      health.addPart(entry.name, () => (entry.failure !== undefined ? { ok: false, reason: `failed to start: ${entry.failure}` } : entry.module.health?.() ?? { ok: true }));
+    }
+
+    const bound = await server.start();
+    started.push({ name: 'api server', stop: () => server.stop() });
+
+    const registration = backends.registerAgent(
+      buildAgentService({ node, version: hearthVersion(), listen: listenAddress, port: bound.port }),
+      log.child({ module: 'registration' }),
+    );
+    await registration.start();
+    started.push({ name: 'registration', stop: () => registration.stop() });
+    health.addPart('registration', () => registration.health());
+
+    log.info({ address: bound.address, port: bound.port, node: node.name }, 'agent started');
+    return { ...bound, node };
+  }
+
+  return {
+    async start() {
+      try {
+        return await start();
+      } catch (err) {
+        await this.stop();
+        throw err;
+      }
+    },
+    async stop() {
+      stopping = true;
+      // Reverse order: the registration goes first, so Consul stops sending checks here.
+      while (started.length > 0) {
+        const part = started.pop();
+        if (part === undefined) break;
+        await stopWithin(part.name, STOP_DEADLINE_MS, () => part.stop(), log);
+      }
+      log.info('agent stopped');
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// Agent modules added beside the core (power manager, join service, ...).
+// To add one, append an entry: the daemon creates it with the shared deps,
+// starts it after the core, stops it before, serves its routes and folds its
+// health into /health. A module that fails to start leaves the agent running,
+// degraded, with the failure as the reason.
+import type { HearthConfig } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { Registry } from 'prom-client';
+import type { Route } from '../http-api/route.js';
+import type { PartHealth } from './health-model.js';
+import type { NodeIdentity } from './node-identity.js';
+import type { AgentBackends } from './backends.js';
+import { createJoinModule } from '../join/module.js';
+
+export interface ModuleDeps {
+  readonly config: HearthConfig;
+  /** Already a child logger named after the module. */
+  readonly log: Logger;
+  readonly node: NodeIdentity;
+  /** The Nomad and Consul clients the agent built from the config. */
+  readonly backends: AgentBackends;
+  /** The agent's Prometheus registry, served on /metrics. */
+  readonly metricsRegistry: Registry;
+}
+
+export interface AgentModule {
+  start(): Promise<void> | void;
+  stop(): Promise<void> | void;
+  readonly routes?: readonly Route[];
+  health?(): PartHealth;
+}
+
+export interface ModuleEntry {
+  readonly name: string;
+  create(deps: ModuleDeps): AgentModule;
+}
+
+export const MODULES: readonly ModuleEntry[] = [
+  { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
+];
