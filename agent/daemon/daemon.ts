@@ -86,7 +86,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     health.addPart('nomad', describe('nomad', config.nomad.addr));
     health.addPart('consul', describe('consul', config.consul.addr));
 
-    const experts = backends.watchExperts(log.child({ module: 'discovery' }));
+    const experts = backends.watchExperts(log);
     experts.onChange((list) => metrics.setExpertsDiscovered(list.length));
     await experts.start();
     started.push({ name: 'discovery', stop: () => experts.stop() });
@@ -128,7 +128,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
 
     const registration = backends.registerAgent(
       buildAgentService({ node, version: hearthVersion(), listen: listenAddress, port: bound.port }),
-      log.child({ module: 'registration' }),
+      log,
     );
     await registration.start();
     started.push({ name: 'registration', stop: () => registration.stop() });

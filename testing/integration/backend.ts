@@ -1,0 +1,84 @@
+// Where the integration suite's Nomad and Consul come from: the simulator
+// always, and real `nomad agent -dev` + `consul agent -dev` when both
+// binaries are on PATH. Each test file runs its cases once per backend.
+import { createSimulator } from '../sim/index.js';
+import { findRealBinaries, startRealCluster } from './real-binaries.js';
+
+export type BackendKind = 'simulator' | 'real';
+
+export interface ClusterBackend {
+  readonly kind: BackendKind;
+  readonly nomadAddr: string;
+  readonly consulAddr: string;
+  /** The nodes agents run for: the name, the loopback address its agent listens on, and its local Nomad and Consul. */
+  readonly nodes: readonly ClusterNode[];
+  pauseConsul(): Promise<void>;
+  /** `wipe`: Consul comes back empty, as after a restart without its data. */
+  resumeConsul(options: { wipe: boolean }): Promise<void>;
+  pauseNomad(): Promise<void>;
+  resumeNomad(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ClusterNode {
+  readonly name: string;
+  readonly address: string;
+  readonly nomadAddr: string;
+  readonly consulAddr: string;
+}
+
+function onHost(url: string, host: string): string {
+  const parsed = new URL(url);
+  parsed.hostname = host;
+  return parsed.origin;
+}
+
+export const REAL_SKIP_TITLE = (reason: string) => `real Nomad/Consul: skipped (${reason})`;
+
+/** The backends to run against here: the simulator, plus the real binaries when present. */
+export function availableBackends(): { kinds: BackendKind[]; realSkipReason: string | undefined } {
+  const real = findRealBinaries();
+  return real.available ? { kinds: ['simulator', 'real'], realSkipReason: undefined } : { kinds: ['simulator'], realSkipReason: real.reason };
+}
+
+async function startSimulatorBackend(): Promise<ClusterBackend> {
+  const sim = createSimulator({ nodes: 3 });
+  const { nomadAddr, consulAddr } = await sim.start();
+  // Every simulated node also answers on its own address, as that node's local agents.
+  const nodes = sim.control.nodes().map((node) => ({
+    name: node.name,
+    address: node.address,
+    nomadAddr: onHost(nomadAddr, node.address),
+    consulAddr: onHost(consulAddr, node.address),
+  }));
+  return {
+    kind: 'simulator',
+    nomadAddr,
+    consulAddr,
+    nodes,
+    pauseConsul: async () => sim.control.pauseConsul(),
+    resumeConsul: async ({ wipe }) => sim.control.resumeConsul({ wipe }),
+    pauseNomad: async () => sim.control.pauseNomad(),
+    resumeNomad: async () => sim.control.resumeNomad(),
+    stop: () => sim.stop(),
+  };
+}
+
+async function startRealBackend(): Promise<ClusterBackend> {
+  const cluster = await startRealCluster();
+  return {
+    kind: 'real',
+    nomadAddr: cluster.nomadAddr,
+    consulAddr: cluster.consulAddr,
+    nodes: [{ name: cluster.nodeName, address: '127.0.0.1', nomadAddr: cluster.nomadAddr, consulAddr: cluster.consulAddr }],
+    pauseConsul: async () => cluster.pauseConsul(),
+    resumeConsul: ({ wipe }) => cluster.resumeConsul(wipe),
+    pauseNomad: async () => cluster.pauseNomad(),
+    resumeNomad: async () => cluster.resumeNomad(),
+    stop: () => cluster.stop(),
+  };
+}
+
+export function startBackend(kind: BackendKind): Promise<ClusterBackend> {
+  return kind === 'simulator' ? startSimulatorBackend() : startRealBackend();
+}
