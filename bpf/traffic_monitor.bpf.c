@@ -278,7 +278,11 @@ static __always_inline void track_syn(const struct conn_key *key, const struct p
 				      const struct service_info *info, struct service_stats *stats)
 {
 	struct conn_state *st = bpf_map_lookup_elem(&conns, key);
-	struct conn_state fresh = { .service_id = info->id, .kind = HEARTH_CONN_PENDING };
+	struct conn_state fresh = {
+		.service_id = info->id,
+		.kind = HEARTH_CONN_PENDING,
+		.stats_slot = info->stats_slot,
+	};
 
 	if (st && !(st->flags & HEARTH_CONN_CLOSED) && st->kind == HEARTH_CONN_PENDING) {
 		/* Retransmitted SYN: report it only if the first one was not reported. */
@@ -288,7 +292,7 @@ static __always_inline void track_syn(const struct conn_key *key, const struct p
 		return;
 	}
 	/* The tuple is reused: a connection still counted as open is over. */
-	if (st && !(st->flags & HEARTH_CONN_CLOSED) && st->kind == HEARTH_CONN_ACTIVITY && stats)
+	if (st && !(st->flags & HEARTH_CONN_CLOSED) && st->kind == HEARTH_CONN_ACTIVITY)
 		__sync_fetch_and_add(&stats->open_connections, -1);
 	if (info->flags & HEARTH_SVC_SLEEPING) {
 		fresh.flags = HEARTH_CONN_SYN_REPORTED;
@@ -297,29 +301,44 @@ static __always_inline void track_syn(const struct conn_key *key, const struct p
 	bpf_map_update_elem(&conns, key, &fresh, BPF_ANY);
 }
 
-/* Payload bytes: classify a PENDING connection on its first client payload, count activity. */
-static __always_inline void track_payload(struct __sk_buff *skb, const struct conn_key *key,
-					  const struct packet *pkt, const struct service_info *info,
-					  struct service_stats *stats, bool from_client)
+/* The service a connection key names (its service side), for the check prefix. */
+static __always_inline struct service_info *service_of(const struct conn_key *key)
 {
-	struct conn_state *st = bpf_map_lookup_elem(&conns, key);
+	return lookup_service(key->family, key->service_addr, key->service_port);
+}
 
+/*
+ * Payload bytes: classify a PENDING connection on its first client payload
+ * and count activity. Returns the connection's state (adopted if unknown).
+ */
+static __always_inline struct conn_state *track_payload(struct __sk_buff *skb, const struct conn_key *key,
+							struct conn_state *st, const struct packet *pkt,
+							const struct service_info *info,
+							struct service_stats *stats, bool from_client)
+{
 	if (!st) {
 		/* A connection older than the monitor (or evicted): adopt it as activity. */
-		struct conn_state adopted = { .service_id = info->id, .kind = HEARTH_CONN_ACTIVITY };
+		struct conn_state adopted = { .kind = HEARTH_CONN_ACTIVITY };
 
+		if (!info)
+			return NULL;
+		adopted.service_id = info->id;
+		adopted.stats_slot = info->stats_slot;
 		if (bpf_map_update_elem(&conns, key, &adopted, BPF_NOEXIST) == 0)
 			__sync_fetch_and_add(&stats->open_connections, 1);
 		st = bpf_map_lookup_elem(&conns, key);
 		if (!st)
-			return;
+			return NULL;
 	}
 	if (st->kind == HEARTH_CONN_PENDING) {
-		__u32 kind;
+		__u32 kind = HEARTH_CONN_ACTIVITY;
 
 		if (!from_client)
-			return; /* a server banner says nothing about the client */
-		kind = payload_has_check_prefix(skb, pkt, info) ? HEARTH_CONN_CHECK : HEARTH_CONN_ACTIVITY;
+			return st; /* a server banner says nothing about the client */
+		if (!info)
+			info = service_of(key);
+		if (info && payload_has_check_prefix(skb, pkt, info))
+			kind = HEARTH_CONN_CHECK;
 		/* Only the CPU that moves the connection out of PENDING counts it. */
 		if (__sync_val_compare_and_swap(&st->kind, HEARTH_CONN_PENDING, kind) == HEARTH_CONN_PENDING) {
 			if (kind == HEARTH_CONN_CHECK)
@@ -333,13 +352,12 @@ static __always_inline void track_payload(struct __sk_buff *skb, const struct co
 		/* Coarse clock (jiffy resolution) is plenty for idle tracking and cheaper per packet. */
 		stats->last_activity_ns = bpf_ktime_get_coarse_ns();
 	}
+	return st;
 }
 
 /* FIN or RST from either side: the connection stops counting as open. */
-static __always_inline void track_close(const struct conn_key *key, struct service_stats *stats)
+static __always_inline void track_close(struct conn_state *st, struct service_stats *stats)
 {
-	struct conn_state *st = bpf_map_lookup_elem(&conns, key);
-
 	if (!st)
 		return;
 	if (__sync_fetch_and_or(&st->flags, HEARTH_CONN_CLOSED) & HEARTH_CONN_CLOSED)
@@ -350,28 +368,67 @@ static __always_inline void track_close(const struct conn_key *key, struct servi
 		__sync_fetch_and_add(&stats->check_connections, 1); /* no client payload: a probe */
 }
 
+/* The connection key seen from the service's side. */
+static __always_inline void fill_conn_key(struct conn_key *key, const struct packet *pkt, bool from_client)
+{
+	key->family = pkt->family;
+	key->protocol = HEARTH_PROTO_TCP;
+	if (from_client) {
+		key->service_port = pkt->dst_port;
+		key->client_port = pkt->src_port;
+		__builtin_memcpy(key->service_addr, pkt->dst_addr, 16);
+		__builtin_memcpy(key->client_addr, pkt->src_addr, 16);
+	} else {
+		key->service_port = pkt->src_port;
+		key->client_port = pkt->dst_port;
+		__builtin_memcpy(key->service_addr, pkt->src_addr, 16);
+		__builtin_memcpy(key->client_addr, pkt->dst_addr, 16);
+	}
+}
+
+/*
+ * Fast path: the port pre-filter, then the connection (one LRU lookup, which
+ * also yields the counter slot). Only a packet of an unknown connection, a
+ * client SYN or a first client payload looks the service up.
+ */
 static __always_inline int count_packet(struct __sk_buff *skb)
 {
 	struct packet pkt = {};
 	struct conn_key key = {};
-	struct service_info *info;
+	struct service_info *info = NULL;
 	struct service_stats *stats;
-	bool from_client = true;
+	struct conn_state *st = NULL;
 	__u32 segs = skb->gso_segs > 0 ? skb->gso_segs : 1;
+	bool from_client, client_syn;
+	__u32 slot;
 
 	if (!parse_tcp_packet(skb, &pkt))
 		return TC_ACT_UNSPEC;
+	from_client = port_watched(pkt.dst_port);
+	if (!from_client && !port_watched(pkt.src_port))
+		return TC_ACT_UNSPEC;
+	fill_conn_key(&key, &pkt, from_client);
+	client_syn = from_client && (pkt.tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 
-	info = port_watched(pkt.dst_port) ? lookup_service(pkt.family, pkt.dst_addr, pkt.dst_port) : NULL;
-	if (!info) {
-		if (!port_watched(pkt.src_port))
-			return TC_ACT_UNSPEC;
-		info = lookup_service(pkt.family, pkt.src_addr, pkt.src_port);
+	if (!client_syn)
+		st = bpf_map_lookup_elem(&conns, &key);
+	if (st) {
+		slot = st->stats_slot;
+	} else {
+		info = service_of(&key);
+		if (!info && from_client && port_watched(pkt.src_port)) {
+			/* Both ports are watched ones and the destination is not a service: try the source. */
+			from_client = false;
+			client_syn = false;
+			fill_conn_key(&key, &pkt, false);
+			st = bpf_map_lookup_elem(&conns, &key);
+			info = service_of(&key);
+		}
 		if (!info)
 			return TC_ACT_UNSPEC;
-		from_client = false;
+		slot = info->stats_slot;
 	}
-	stats = bpf_map_lookup_elem(&service_stats, &info->stats_slot);
+	stats = bpf_map_lookup_elem(&service_stats, &slot);
 	if (!stats)
 		return TC_ACT_UNSPEC; /* slot out of range: never written by the agent */
 
@@ -383,28 +440,15 @@ static __always_inline int count_packet(struct __sk_buff *skb)
 		stats->tx_bytes += skb->len;
 	}
 
-	key.family = pkt.family;
-	key.protocol = HEARTH_PROTO_TCP;
-	if (from_client) {
-		key.service_port = pkt.dst_port;
-		key.client_port = pkt.src_port;
-		__builtin_memcpy(key.service_addr, pkt.dst_addr, 16);
-		__builtin_memcpy(key.client_addr, pkt.src_addr, 16);
-	} else {
-		key.service_port = pkt.src_port;
-		key.client_port = pkt.dst_port;
-		__builtin_memcpy(key.service_addr, pkt.src_addr, 16);
-		__builtin_memcpy(key.client_addr, pkt.dst_addr, 16);
-	}
-
-	if (from_client && (pkt.tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
-		track_syn(&key, &pkt, info, stats);
+	if (client_syn) {
+		if (info)
+			track_syn(&key, &pkt, info, stats);
 		return TC_ACT_UNSPEC;
 	}
 	if (pkt.payload_len > 0)
-		track_payload(skb, &key, &pkt, info, stats, from_client);
+		st = track_payload(skb, &key, st, &pkt, info, stats, from_client);
 	if (pkt.tcp_flags & (TCP_FIN | TCP_RST))
-		track_close(&key, stats);
+		track_close(st, stats);
 	/* TC_ACT_UNSPEC: observe only, and let any later filter run as if hearth were absent. */
 	return TC_ACT_UNSPEC;
 }

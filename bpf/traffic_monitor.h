@@ -75,9 +75,9 @@ struct conn_key {
  * processed on two CPUs at once. */
 struct conn_state {
 	__u32 service_id;
-	__u32 kind;  /* HEARTH_CONN_* */
-	__u32 flags; /* HEARTH_CONN_CLOSED, HEARTH_CONN_SYN_REPORTED */
-	__u32 pad;
+	__u32 kind;       /* HEARTH_CONN_* */
+	__u32 flags;      /* HEARTH_CONN_CLOSED, HEARTH_CONN_SYN_REPORTED */
+	__u32 stats_slot; /* the service's counters: a known connection needs no service lookup */
 };
 
 /* Ring buffer record: the first SYN of a connection to a sleeping service. */

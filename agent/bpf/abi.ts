@@ -147,5 +147,5 @@ export const ConnState = koffi.struct('hearth_conn_state', {
   service_id: 'uint32_t',
   kind: 'uint32_t',
   flags: 'uint32_t',
-  pad: 'uint32_t',
+  stats_slot: 'uint32_t',
 });

@@ -45,6 +45,44 @@ export const BpfProgInfo = koffi.struct('hearth_bpf_prog_info', {
   name: koffi.array('char', 16),
 });
 
+/** struct bpf_test_run_opts (<bpf/bpf.h>): runs a program on a given packet, `repeat` times, in the kernel. */
+export const BpfTestRunOpts = koffi.struct('hearth_bpf_test_run_opts', {
+  sz: 'size_t',
+  data_in: 'void *',
+  data_out: 'void *',
+  data_size_in: 'uint32_t',
+  data_size_out: 'uint32_t',
+  ctx_in: 'void *',
+  ctx_out: 'void *',
+  ctx_size_in: 'uint32_t',
+  ctx_size_out: 'uint32_t',
+  retval: 'uint32_t',
+  repeat: 'int',
+  duration: 'uint32_t',
+  flags: 'uint32_t',
+  cpu: 'uint32_t',
+  batch_size: 'uint32_t',
+});
+
+export interface TestRunOpts {
+  sz: number;
+  data_in: Buffer | null;
+  data_out: Buffer | null;
+  data_size_in: number;
+  data_size_out: number;
+  ctx_in: Buffer | null;
+  ctx_out: Buffer | null;
+  ctx_size_in: number;
+  ctx_size_out: number;
+  retval: number;
+  repeat: number;
+  /** out: average ns per repetition */
+  duration: number;
+  flags: number;
+  cpu: number;
+  batch_size: number;
+}
+
 export interface TcHook {
   sz: number;
   ifindex: number;
@@ -98,6 +136,8 @@ export interface Libbpf {
   ring_buffer__poll(rb: NativePointer, timeoutMs: number): number;
   ring_buffer__consume(rb: NativePointer): number;
   ring_buffer__free(rb: NativePointer): void;
+  /** Used by the warm-path benchmark to measure the program's cost without per-packet clock reads. */
+  bpf_prog_test_run_opts(progFd: number, opts: TestRunOpts): number;
   libbpf_num_possible_cpus(): number;
   libbpf_get_error(ptr: NativePointer | null): number;
   /** Sets libbpf's log function (NULL: silent); returns the previous one. */
@@ -145,6 +185,7 @@ export function loadLibbpf(): Libbpf {
     ring_buffer__poll: f('int ring_buffer__poll(hearth_ring_buffer *rb, int timeout_ms)'),
     ring_buffer__consume: f('int ring_buffer__consume(hearth_ring_buffer *rb)'),
     ring_buffer__free: f('void ring_buffer__free(hearth_ring_buffer *rb)'),
+    bpf_prog_test_run_opts: f('int bpf_prog_test_run_opts(int prog_fd, _Inout_ hearth_bpf_test_run_opts *opts)'),
     libbpf_num_possible_cpus: f('int libbpf_num_possible_cpus(void)'),
     libbpf_get_error: f('long libbpf_get_error(const void *ptr)'),
     libbpf_set_print: f('void *libbpf_set_print(void *fn)'),

@@ -2,7 +2,7 @@
 // service, and the reverse proxy other scale-to-zero tools put in front of
 // it), wrk runs parsed into throughput and p99, and free loopback ports.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,25 +115,4 @@ export async function runWrk(port: number, seconds: number, connections: number)
     throw new Error(`cannot parse wrk output:\n${stdout}`);
   }
   return { requestsPerSec: Number(rps[1]), p99Ms: toMs(p99[1], p99[2]), requests: Number(total[1]) };
-}
-
-/** Runs `during` with kernel.bpf_stats_enabled=1, restoring the previous value after. */
-export async function withBpfStats<T>(during: () => Promise<T>): Promise<T> {
-  const previous = (await readFile('/proc/sys/kernel/bpf_stats_enabled', 'utf8')).trim();
-  await writeFile('/proc/sys/kernel/bpf_stats_enabled', '1');
-  try {
-    return await during();
-  } finally {
-    await writeFile('/proc/sys/kernel/bpf_stats_enabled', previous);
-  }
-}
-
-/** run_cnt and run_time_ns of the newest loaded program called `name`. */
-export async function programRunStats(name: string): Promise<{ runs: number; ns: number }> {
-  const { stdout } = await run('bpftool', ['-j', 'prog', 'show']);
-  const progs = (JSON.parse(stdout) as Array<{ id: number; name?: string; run_cnt?: number; run_time_ns?: number }>)
-    .filter((p) => p.name === name)
-    .sort((a, b) => b.id - a.id);
-  const newest = progs[0];
-  return { runs: newest?.run_cnt ?? 0, ns: newest?.run_time_ns ?? 0 };
 }
