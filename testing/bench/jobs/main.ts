@@ -17,7 +17,7 @@ import { connectClusterAt } from '../../../agent/jobs-runner/connect.js';
 import { healCoreJobs, renderCoreJobs } from '../../../agent/jobs-runner/heal.js';
 import { loadCatalog, defaultCatalogPath } from '../../../agent/models/load.js';
 import { describeMachine } from './machine.js';
-import { timeProcess, type Timing } from './spawn-timing.js';
+import { timeProcess, timeProcessAsync, type Timing } from './spawn-timing.js';
 
 const RENDER_VARS: Record<string, string[]> = {
   'llamacpp-rpc': ['job_name=pool-a', 'model=tiny', 'model_path=/srv/models/tiny.gguf', 'expert=general'],
@@ -47,7 +47,7 @@ function buildCoreJobs(count: number): Array<{ template: string; vars: Record<st
 }
 
 async function benchHeal(count: number): Promise<void> {
-  const { createSimulator } = (await import('../../sim/simulator.js')) as { createSimulator: (o: { nodes: number }) => { start(): Promise<{ nomadAddr: string; consulAddr: string }>; stop(): Promise<void> } };
+  const { createSimulator } = (await import('../../sim/index.js')) as { createSimulator: (o: { nodes: number }) => { start(): Promise<{ nomadAddr: string; consulAddr: string }>; stop(): Promise<void> } };
   const sim = createSimulator({ nodes: 3 });
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-jobs-'));
   try {
@@ -64,7 +64,7 @@ async function benchHeal(count: number): Promise<void> {
     const healStart = process.hrtime.bigint();
     const outcomes = await healCoreJobs({ jobs: cluster.jobs, log }, entries, ctx);
     const healMs = Number(process.hrtime.bigint() - healStart) / 1e6;
-    const cli = timeProcess(process.execPath, [repoPath('bin', 'hearth.js'), 'heal', '--config', config], 3, repoPath());
+    const cli = await timeProcessAsync(process.execPath, [repoPath('bin', 'hearth.js'), 'heal', '--config', config], 3, repoPath());
     const registrations = outcomes.filter((o) => o.action !== 'unchanged').length;
 
     const before = await Promise.all(entries.map(async (_, i) => (await cluster.jobs.read(`core-${String(i).padStart(2, '0')}`))?.Version ?? -1));

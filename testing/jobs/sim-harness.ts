@@ -1,0 +1,75 @@
+// A simulated 3-node cluster for the job tests, with helpers to run the CLI
+// against it and to read what the fake llama.cpp binaries report.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { repoPath } from '../../agent/util/paths.js';
+import { createSimulator } from '../sim/index.js';
+import { runHearth, type CliResult } from './cli-process.js';
+
+export interface SimCluster {
+  readonly nomadAddr: string;
+  readonly consulAddr: string;
+  readonly dir: string;
+  hearth(args: readonly string[]): Promise<CliResult>;
+  writeConfig(name: string, config: Record<string, unknown>): string;
+  writeFile(name: string, text: string): string;
+}
+
+export const FAKE_LLAMA_SERVER = repoPath('testing', 'fixtures', 'fake-llama-server.mjs');
+export const FAKE_RPC_SERVER = repoPath('testing', 'fixtures', 'fake-llama-rpc-server.mjs');
+
+/** Static ports unlikely to collide with other tests on this machine. */
+export function pickPortBase(): number {
+  return 20_000 + Math.floor(Math.random() * 400) * 100;
+}
+
+export async function startSimCluster(t: { teardown: (fn: () => Promise<void> | void) => void }): Promise<SimCluster> {
+  const sim = createSimulator({ nodes: 3, maxCheckIntervalMs: 500 });
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-jobs-sim-'));
+  t.teardown(async () => {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const { nomadAddr, consulAddr } = await sim.start();
+  const env = { NOMAD_ADDR: nomadAddr, CONSUL_HTTP_ADDR: consulAddr };
+  return {
+    nomadAddr,
+    consulAddr,
+    dir,
+    hearth: (args) => runHearth(args, env, 120_000),
+    writeConfig(name, config) {
+      const path = join(dir, name);
+      writeFileSync(path, toYaml({ nomad: { addr: nomadAddr }, consul: { addr: consulAddr }, ...config }));
+      return path;
+    },
+    writeFile(name, text) {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    },
+  };
+}
+
+/** Polls until check() returns a value or the deadline passes (then returns undefined). */
+export async function waitFor<T>(check: () => Promise<T | undefined>, deadlineMs: number): Promise<T | undefined> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > until) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export interface FakeServerArgs {
+  readonly argv: string[];
+  readonly model: string;
+  readonly rpc: string[];
+}
+
+export async function readFakeServerArgs(address: string): Promise<FakeServerArgs> {
+  const response = await fetch(`http://${address}/hearth-fake/args`, { signal: AbortSignal.timeout(2000) });
+  return (await response.json()) as FakeServerArgs;
+}
