@@ -227,6 +227,56 @@ if (skipReason !== undefined) {
     t.is(heldSockets.length, 1);
   });
 
+  test.serial('an IPv6 endpoint is held on a dual-stack agent socket', async (t) => {
+    const port = await freePort('::1');
+    const holder = createServer();
+    const heldSockets: Socket[] = [];
+    holder.on('connection', (s) => heldSockets.push(s));
+    await new Promise<void>((resolve) => holder.listen(0, '::', resolve));
+    t.teardown(() => {
+      for (const s of heldSockets) s.destroy();
+      holder.close();
+    });
+    const monitor = await startMonitor(t, ['lo']);
+    const syns = collectSyns(monitor);
+    monitor.watch({ id: 62, address: '::1', port, protocol: 'tcp' });
+    monitor.setSleeping(62, true);
+    monitor.hold(62, (holder as unknown as { _handle: { fd: number } })._handle.fd);
+
+    const event = syns.next(62);
+    const accepted = new Promise<Socket>((resolve) => holder.once('connection', resolve));
+    const client = await connectTo('::1', port);
+    t.teardown(() => client.destroy());
+    const held = await accepted;
+    t.is(held.localAddress, '::1');
+    t.is(held.localPort, port);
+    t.like(await event, { serviceId: 62, srcAddress: '::1', dstAddress: '::1', dstPort: port, srcPort: client.localPort });
+  });
+
+  test.serial('services watched and put to sleep before start() are in force once it runs, and unwatch forgets their counters', async (t) => {
+    const host = uniqueLoopback();
+    const server = await startEchoServer(host);
+    t.teardown(() => server.close());
+    const monitor = createTrafficMonitor({ interfaces: ['lo'], objectPath: OBJECT_PATH, log: createSilentLogger() });
+    t.teardown(() => monitor.stop());
+    monitor.watch({ id: 81, address: host, port: server.port, protocol: 'tcp' });
+    monitor.setSleeping(81, true);
+    await monitor.start();
+    const syns = collectSyns(monitor);
+    const event = syns.next(81);
+    const client = await connectTo(host, server.port);
+    t.teardown(() => client.destroy());
+    await roundTrip(client, 'x');
+    t.is((await event).serviceId, 81);
+    await closeSocket(client);
+    t.true(countersOf(monitor, 81).rxPackets > 0n);
+
+    monitor.unwatch(81);
+    t.false(monitor.counters().has(81));
+    monitor.watch({ id: 81, address: host, port: server.port, protocol: 'tcp' });
+    t.is(countersOf(monitor, 81).rxPackets, 0n);
+  });
+
   test.serial('stop() leaves no program, map, link or tc filter behind', async (t) => {
     const ns = await createNetns('hbpf');
     t.teardown(() => ns.destroy());
