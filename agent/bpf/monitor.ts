@@ -36,7 +36,7 @@ export interface ServiceCounters {
   activityBytes: bigint;
   openConnections: number;
   checkConnections: bigint;
-  /** CLOCK_MONOTONIC ns of the last activity payload (comparable with process.hrtime.bigint()); 0n: none yet. */
+  /** CLOCK_MONOTONIC_COARSE ns (jiffy resolution) of the last activity payload, comparable with process.hrtime.bigint(); 0n: none yet. */
   lastActivityNs: bigint;
 }
 
