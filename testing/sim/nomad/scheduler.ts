@@ -190,12 +190,15 @@ export function createScheduler(deps: { store: NomadStore; client: SchedulerClie
           u.groups.delete(`${alloc.Namespace}/${alloc.JobID}/${alloc.TaskGroup}`);
         }
       }
-      const metric = emptyMetric(store.nodes);
+      // Like Nomad, report the metric of the first failed placement and coalesce the rest.
+      let metric: AllocMetric | undefined;
       let unplaced = 0;
       for (const index of plan.place) {
-        const placement = selectNode(job, plan.group, store.nodes, usage, metric);
+        const attempt = emptyMetric(store.nodes);
+        const placement = selectNode(job, plan.group, store.nodes, usage, attempt);
         if (placement === undefined) {
           unplaced += 1;
+          metric ??= attempt;
           continue;
         }
         const previous = plan.stop.find((s) => s.alloc.index === index)?.alloc.ID ?? '';
@@ -206,7 +209,7 @@ export function createScheduler(deps: { store: NomadStore; client: SchedulerClie
         store.commitAlloc(alloc, 'AllocationCreated');
         client.start(alloc);
       }
-      if (unplaced > 0) {
+      if (unplaced > 0 && metric !== undefined) {
         metric.CoalescedFailures = unplaced - 1;
         (failed ??= {})[plan.group.Name] = metric;
         queued[plan.group.Name] = unplaced;
