@@ -20,12 +20,13 @@ export interface RunningQemu {
   hasExited(): boolean;
 }
 
+/** -nographic (not -display none) so SeaBIOS and iPXE write to the serial port too. */
 export function qemuArgs(options: QemuOptions): string[] {
   return [
     '-accel', 'tcg',
     '-m', '1024',
     '-smp', '1',
-    '-display', 'none',
+    '-nographic',
     '-vga', 'none',
     '-monitor', 'none',
     '-no-reboot',
