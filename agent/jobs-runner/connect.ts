@@ -3,6 +3,7 @@
 // address and where it was set.
 import type { Logger } from 'pino';
 import { describeSource, type LoadedConfig } from '../config/load.js';
+import { createConsulClient } from '../consul/client.js';
 import { createNomadClient } from '../nomad/client.js';
 import { createConsulHealthPort } from './consul-health.js';
 import { createNomadJobsPort } from './nomad-port.js';
@@ -17,10 +18,13 @@ export interface Cluster {
 /** Ports to a Nomad and a Consul at known addresses (tests, benchmarks). */
 export function connectClusterAt(addrs: { nomadAddr: string; consulAddr: string }, log: Logger): Cluster {
   const client = createNomadClient({ addr: addrs.nomadAddr, addrSource: 'the caller', log });
+  const consul = createConsulClient({ addr: addrs.consulAddr, addrSource: 'the caller', log });
   return {
     jobs: createNomadJobsPort(client, addrs.nomadAddr),
-    health: createConsulHealthPort({ addr: addrs.consulAddr, source: 'the caller' }),
-    close: () => client.close(),
+    health: createConsulHealthPort(consul),
+    close: async () => {
+      await Promise.all([client.close(), consul.close()]);
+    },
   };
 }
 
@@ -36,9 +40,19 @@ export function connectCluster(loaded: LoadedConfig, log: Logger): Cluster {
     ...(nomad.namespace === undefined ? {} : { namespace: nomad.namespace }),
     ...(nomad.caCert === undefined ? {} : { tls: { caCert: nomad.caCert, ...(nomad.clientCert === undefined ? {} : { clientCert: nomad.clientCert }), ...(nomad.clientKey === undefined ? {} : { clientKey: nomad.clientKey }) } }),
   });
+  const consulClient = createConsulClient({
+    addr: consul.addr,
+    addrSource: describeSource(loaded, 'consul.addr'),
+    log: log.child({ module: 'jobs-runner' }),
+    ...(consul.token === undefined ? {} : { token: consul.token }),
+    ...(consul.datacenter === undefined ? {} : { datacenter: consul.datacenter }),
+    ...(consul.caCert === undefined ? {} : { tls: { caCert: consul.caCert, ...(consul.clientCert === undefined ? {} : { clientCert: consul.clientCert }), ...(consul.clientKey === undefined ? {} : { clientKey: consul.clientKey }) } }),
+  });
   return {
     jobs: createNomadJobsPort(client, `${nomad.addr} (set by ${nomadSource})`),
-    health: createConsulHealthPort({ addr: consul.addr, source: describeSource(loaded, 'consul.addr'), token: consul.token }),
-    close: () => client.close(),
+    health: createConsulHealthPort(consulClient),
+    close: async () => {
+      await Promise.all([client.close(), consulClient.close()]);
+    },
   };
 }
