@@ -2,10 +2,13 @@
 // fixed handle and priority (HEARTH_TC_HANDLE / HEARTH_TC_PRIORITY) so a later
 // run can find what a crashed run left behind: a tc filter created over
 // netlink outlives the process that made it. A filter there is removed only
-// if its program's name starts with "hearth_"; nothing else is touched.
+// if its program's name starts with "hearth_" and no live process holds the
+// program (a running agent does); nothing else is touched.
 import { closeSync } from 'node:fs';
 import koffi from 'koffi';
+import { HearthError } from '../errors.js';
 import { bpfError, errnoName } from './bpf-error.js';
+import { programHolders } from './prog-holders.js';
 import { BPF_TC_EGRESS, BPF_TC_INGRESS, BpfProgInfo, BpfTcHook, BpfTcOpts, type Libbpf, type TcHook, type TcOpts } from './libbpf.js';
 
 export const HEARTH_TC_HANDLE = 0x4845;
@@ -102,12 +105,22 @@ export function programName(lib: Libbpf, id: number): string {
 /**
  * Removes a filter a crashed hearth left at this place; returns the removed
  * program's name, or undefined when there was none (or it was not hearth's).
+ * A hearth filter whose program a live process still holds belongs to a
+ * running agent: it is left alone and this start fails, naming the process.
  */
 export function removeLeftover(lib: Libbpf, place: TcPlace): string | undefined {
   const id = queryTc(lib, place);
   if (id === undefined) return undefined;
   const name = programName(lib, id);
   if (!name.startsWith(HEARTH_PROGRAM_PREFIX)) return undefined;
+  const holders = programHolders(id);
+  if (holders.length > 0) {
+    throw new HearthError(
+      'HEARTH_ERR_BPF',
+      `Another running hearth traffic monitor (pid ${holders.join(', ')}) is attached at hearth's tc slot on ${place.ifname} ${place.direction}; stop it first.`,
+      { details: { function: 'bpf_tc_query', interface: place.ifname, direction: place.direction, programId: id, pids: holders, hint: 'one traffic monitor per host' } },
+    );
+  }
   detachTc(lib, place);
   return name;
 }

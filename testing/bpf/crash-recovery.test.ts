@@ -59,4 +59,27 @@ if (skipReason !== undefined) {
     t.true(childPrograms.length >= 2);
     t.deepEqual(childPrograms.filter((id) => remaining.has(id)), []);
   });
+
+  test.serial('start() leaves the filters of a live hearth run alone and fails naming its pid', async (t) => {
+    const ns = await createNetns('hbpc');
+    t.teardown(() => ns.destroy());
+    const child = spawn(process.execPath, [CHILD, ns.vethHost], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    t.teardown(async () => {
+      child.kill('SIGKILL');
+      await exited;
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('attached')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`child exited early (${String(code)})`)));
+    });
+
+    const monitor = createTrafficMonitor({ interfaces: [ns.vethHost], objectPath: OBJECT_PATH, log: createSilentLogger() });
+    t.teardown(() => monitor.stop());
+    await t.throwsAsync(monitor.start(), { code: 'HEARTH_ERR_BPF', message: new RegExp(`pid ${String(child.pid)}`) });
+    t.regex(tcFilters(ns.vethHost, 'ingress'), /hearth_tc_ingre/);
+    t.regex(tcFilters(ns.vethHost, 'egress'), /hearth_tc_egres/);
+  });
 }
