@@ -5,6 +5,7 @@
 // the package's promise API does not expose (its `watch` hides both); and
 // service registration, because the package's check typing demands a name and
 // timeout on every check and cannot pass ?replace-existing-checks.
+import http from 'node:http';
 import https from 'node:https';
 import Consul from 'consul';
 import type { Logger } from '../log.js';
@@ -96,7 +97,7 @@ function readIndex(headers: ResponseHeaders): number {
 export function createConsulClient(options: ConsulClientOptions): ConsulClient {
   const timeoutMs = options.timeoutMs ?? CONSUL_DEFAULT_TIMEOUT_MS;
   const addr = options.addr.replace(/\/+$/, '');
-  const http = createHttpClient({
+  const httpClient = createHttpClient({
     service: 'consul',
     addr,
     ...(options.addrSource === undefined ? {} : { addrSource: options.addrSource }),
@@ -104,7 +105,7 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
     ...(options.tls === undefined ? {} : { tls: options.tls }),
     timeoutMs,
   });
-  const endpoint = http.endpoint;
+  const endpoint = httpClient.endpoint;
   const tls = options.tls === undefined ? undefined : readTlsMaterial(options.tls, endpoint.addrSource);
   const pkg = new Consul({
     baseUrl: `${addr}/v1`,
@@ -113,7 +114,8 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
       ...(options.token === undefined ? {} : { token: options.token }),
       ...(options.datacenter === undefined ? {} : { dc: options.datacenter }),
     },
-    ...(tls === undefined ? {} : { agent: new https.Agent({ keepAlive: true, ...tls }) }),
+    // No keep-alive: a socket kept from before a Consul restart would fail the first call after it.
+    agent: tls === undefined ? new http.Agent({ keepAlive: false }) : new https.Agent({ keepAlive: false, ...tls }),
   } as ConstructorParameters<typeof Consul>[0]);
   const dc = options.datacenter;
 
@@ -129,7 +131,7 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
     const waitMs = waitToMs(read.wait);
     const blocking = (read.index !== undefined && read.index > 0) || query['hash'] !== undefined;
     const effectiveWait = blocking ? (waitMs ?? CONSUL_DEFAULT_WAIT_MS) : 0;
-    return http.json<T>({
+    return httpClient.json<T>({
       method: 'GET',
       path,
       query: {
@@ -182,7 +184,7 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
     endpoint,
     async registerService(service, registerOptions = {}) {
       const body = buildServiceBody(service);
-      await http.text({
+      await httpClient.text({
         method: 'PUT',
         path: '/v1/agent/service/register',
         query: { 'replace-existing-checks': registerOptions.replaceExistingChecks === true ? true : undefined },
@@ -215,7 +217,7 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
     kv,
     async close() {
       pkg.destroy();
-      await http.close();
+      await httpClient.close();
     },
   };
 }

@@ -1,33 +1,11 @@
 // The bodies the client sends for register and scale validate against the
-// schemas of the Nomad OpenAPI spec (nullable and #/components/schemas refs included).
+// schemas of the Nomad OpenAPI spec (through testing/openapi/validate.ts).
 import test from 'ava';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { parse as parseYaml } from 'yaml';
+import { isSpecMissing, validateNomadSchema } from '../../testing/openapi/validate.js';
 import { sendJson, startFakeServer } from '../http/fake-server.js';
 import { createSilentLogger } from '../log.js';
 import { createNomadClient } from './client.js';
 import type { Job } from './types.js';
-
-const SPEC_PATH = process.env['HEARTH_NOMAD_OPENAPI'] ?? '/work/shared/specs/nomad-openapi.yaml';
-
-type Validate = ((value: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
-interface AjvLike {
-  addSchema(schema: object, key: string): unknown;
-  compile(schema: object): Validate;
-}
-
-function createSchemaCheck(): (schemaName: string, value: unknown) => string[] {
-  const require = createRequire(import.meta.url);
-  const Ajv = (require('ajv') as { default: new (options: object) => AjvLike }).default;
-  // OpenAPI 3.0 `nullable` is an Ajv keyword; int64/int32 formats are unknown to JSON Schema and ignored.
-  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateFormats: false });
-  ajv.addSchema(parseYaml(readFileSync(SPEC_PATH, 'utf8')) as object, 'nomad');
-  return (schemaName, value) => {
-    const validate = ajv.compile({ $ref: `nomad#/components/schemas/${schemaName}` });
-    return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
-  };
-}
 
 const job: Job = {
   ID: 'prima-api-llama',
@@ -70,12 +48,12 @@ async function captureBodies(): Promise<{ register: unknown; scale: unknown; sca
 }
 
 test('register and scale bodies validate against JobRegisterRequest and ScalingRequest', async (t) => {
-  if (!existsSync(SPEC_PATH)) {
-    t.log(`skipped: the Nomad OpenAPI spec is missing at ${SPEC_PATH}`);
+  if (isSpecMissing(validateNomadSchema('JobRegisterRequest', {}))) {
+    t.log('skipped: the Nomad OpenAPI spec is missing');
     t.pass();
     return;
   }
-  const check = createSchemaCheck();
+  const check = validateNomadSchema;
   const bodies = await captureBodies();
   t.deepEqual(check('JobRegisterRequest', bodies.register), []);
   t.deepEqual(check('ScalingRequest', bodies.scale), []);

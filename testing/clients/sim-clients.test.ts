@@ -1,0 +1,92 @@
+// hearth's Nomad and Consul clients against the simulator of both APIs.
+import test from 'ava';
+import { createConsulClient } from '../../agent/consul/client.js';
+import { createServiceWatcher, type DiscoveredService } from '../../agent/consul/discovery.js';
+import { createSelfRegistration } from '../../agent/consul/registration.js';
+import { createSilentLogger } from '../../agent/log.js';
+import { createNomadClient } from '../../agent/nomad/client.js';
+import type { EventFrame, Job } from '../../agent/nomad/types.js';
+import { createSimulator } from '../sim/index.js';
+
+const log = createSilentLogger();
+
+async function startSim(t: import('ava').ExecutionContext) {
+  const sim = createSimulator({ nodes: 1, maxCheckIntervalMs: 200, eventHeartbeatMs: 200 });
+  t.teardown(() => sim.stop());
+  return { sim, ...(await sim.start()) };
+}
+
+async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const job: Job = {
+  ID: 'hclient-web',
+  Datacenters: ['dc1'],
+  TaskGroups: [{ Name: 'app', Count: 1, Tasks: [{ Name: 'main', Driver: 'mock_driver', Config: {}, Resources: { CPU: 100, MemoryMB: 64 } }] }],
+};
+
+test('a job registered through the Nomad client is evaluated, streamed as an event, and scaled to zero', async (t) => {
+  const { nomadAddr } = await startSim(t);
+  const nomad = createNomadClient({ addr: nomadAddr, log });
+  t.teardown(() => nomad.close());
+  t.regex(await nomad.status.leader(), /:4647$/);
+  const node = await nomad.agent.localNode();
+  t.true(node.id !== '' && node.name !== '');
+
+  const controller = new AbortController();
+  t.teardown(() => controller.abort());
+  const frames: EventFrame[] = [];
+  const streaming = (async () => {
+    for await (const frame of nomad.events.stream({ topics: { Job: [job.ID] }, signal: controller.signal })) {
+      frames.push(frame);
+      if (frame.Events.some((e) => e.Type === 'JobRegistered')) controller.abort();
+    }
+  })();
+
+  const registered = await nomad.jobs.register(job);
+  const evaluation = await nomad.waitForEvaluation(registered.EvalID, { timeoutMs: 10_000 });
+  t.is(evaluation.Status, 'complete');
+  const { data, meta } = await nomad.jobs.read(job.ID);
+  t.is(data.ID, job.ID);
+  t.true(meta.lastIndex > 0);
+  await streaming;
+  t.true(frames.some((f) => f.Events.some((e) => e.Key === job.ID)));
+
+  await nomad.jobs.scale(job.ID, { group: 'app', count: 0, message: 'idle' });
+  const status = await nomad.jobs.scaleStatus(job.ID);
+  t.is(status.data.TaskGroups['app']?.Desired, 0);
+});
+
+test('the Consul watcher sees a service turn passing, and self-registration survives a wiped Consul', async (t) => {
+  const { sim, consulAddr } = await startSim(t);
+  const consul = createConsulClient({ addr: consulAddr, log, timeoutMs: 2000 });
+  t.teardown(() => consul.close());
+
+  let latest: DiscoveredService[] = [];
+  const watcher = createServiceWatcher({ consul, prefix: 'prima-api-', wait: '5s', log, onChange: (list) => (latest = list) });
+  t.teardown(() => watcher.stop());
+  watcher.start();
+  await consul.registerService({ id: 'prima-api-x-1', name: 'prima-api-x', port: 9000, checks: [{ kind: 'ttl', id: 'prima-api-x-ttl', ttl: '60s' }] });
+  await consul.passCheck('prima-api-x-ttl');
+  await until('prima-api-x is listed', () => latest.some((s) => s.id === 'prima-api-x-1' && s.health === 'passing'));
+
+  const registration = createSelfRegistration({
+    consul,
+    service: { id: 'hearth-agent-node-1', name: 'hearth-agent', port: 8000, meta: { node: 'node-1' } },
+    log,
+  });
+  t.teardown(() => registration.stop());
+  await registration.start();
+  t.true(registration.registered());
+  await sim.control.pauseConsul();
+  await sim.control.resumeConsul({ wipe: true });
+  await until('the agent service is back', async () => 'hearth-agent-node-1' in (await consul.agentServices()));
+  await until('the watcher recovered', () => watcher.status().state === 'reachable');
+  await registration.stop();
+  t.false('hearth-agent-node-1' in (await consul.agentServices()));
+});
