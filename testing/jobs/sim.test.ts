@@ -132,3 +132,26 @@ test('hearth heal creates missing core jobs and a second run registers nothing',
   const third = await sim.hearth(['heal', '--json', '--config', changed]);
   t.deepEqual((JSON.parse(third.stdout) as { outcomes: Array<{ action: string }> }).outcomes.map((o) => o.action), ['unchanged', 'updated']);
 });
+
+test('prima-expert skips a model that fits no node\'s memory and deploys the next one', async (t) => {
+  const sim = await startSimCluster(t);
+  const base = pickPortBase();
+  const catalog = sim.writeFile('models.yaml', [
+    'models:',
+    '  - {name: huge-q4, gguf: /srv/models/huge-q4.gguf, quantization: Q4_0, context_length: 2048, memory_mb: 500000, backend: llamacpp-rpc}',
+    '  - {name: small-q4, gguf: /srv/models/small-q4.gguf, quantization: Q4_0, context_length: 2048, memory_mb: 128, backend: llamacpp-rpc}',
+    'test_models: [huge-q4, small-q4]',
+    '',
+  ].join('\n'));
+  const config = sim.writeConfig('hearth.yaml', { models: { catalog } });
+  const run = await sim.hearth([
+    'jobs', 'run', 'prima-expert', '--config', config,
+    '--var', 'job_name=fit-expert', '--var', 'service_name=prima-api-fit', '--var', 'model_list=huge-q4,small-q4',
+    '--var', 'worker_count=0', '--var', `api_port=${base + 81}`, '--var', `rpc_port=${base + 53}`,
+    '--var', `llama_server_bin=${FAKE_LLAMA_SERVER}`, '--var', `rpc_server_bin=${FAKE_RPC_SERVER}`,
+    ...FAST, '--timeout', '30s',
+  ]);
+  t.is(run.code, 0, run.stderr + run.stdout);
+  t.regex(run.stdout, /model huge-q4 did not become healthy \(no node could place group server \(memory\)\); trying small-q4/);
+  t.regex(run.stdout, /fit-expert is healthy with model small-q4/);
+});
