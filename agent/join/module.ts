@@ -25,6 +25,7 @@ export interface JoinModule {
   readonly routes: Route[];
   /** The service itself, once started (for tests and the composition root). */
   service(): JoinService;
+  health(): { ok: boolean; reason?: string };
 }
 
 export function createJoinModule(deps: JoinModuleDeps): JoinModule {
@@ -50,6 +51,7 @@ export function createJoinModule(deps: JoinModuleDeps): JoinModule {
     name: 'join',
     routes,
     service: started,
+    health: () => (service === undefined ? { ok: false, reason: 'the join state is not loaded' } : { ok: true }),
     async start() {
       const store = await openJoinStateStore(join(state.dir, 'join'));
       const log = deps.log;

@@ -12,6 +12,9 @@ export interface FailureLimiterOptions {
   readonly now: () => number;
 }
 
+/** Clients remembered at most; past it the longest-known one is forgotten, so a flood of addresses cannot grow memory without bound. */
+const MAX_CLIENTS = 10_000;
+
 export function createFailureLimiter(options: FailureLimiterOptions): FailureLimiter {
   const failures = new Map<string, number[]>();
 
@@ -26,7 +29,13 @@ export function createFailureLimiter(options: FailureLimiterOptions): FailureLim
   return {
     isBlocked: (client) => recent(client).length >= options.limit,
     recordFailure(client) {
-      failures.set(client, [...recent(client), options.now()]);
+      const kept = [...recent(client), options.now()];
+      failures.delete(client);
+      if (failures.size >= MAX_CLIENTS) {
+        const oldest = failures.keys().next();
+        if (oldest.done !== true) failures.delete(oldest.value);
+      }
+      failures.set(client, kept);
     },
   };
 }
