@@ -86,9 +86,13 @@ function tokenize(src: string, left: string, right: string): Token[] {
 function lexArgs(text: string): string[] {
   const out: string[] = [];
   const re = /\s*("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)/y;
+  let end = 0;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) out.push(m[1] ?? '');
-  if (text.slice(re.lastIndex).trim() !== '') throw new TemplateError(`cannot parse ${JSON.stringify(text)}`);
+  while ((m = re.exec(text)) !== null) {
+    out.push(m[1] ?? '');
+    end = re.lastIndex;
+  }
+  if (text.slice(end).trim() !== '') throw new TemplateError(`cannot parse ${JSON.stringify(text)}`);
   return out;
 }
 
