@@ -47,3 +47,20 @@ test('rpc-server listens on the node address and static port, with -c only when 
   t.deepEqual(runLauncher(t, 'rpc-server', { ...env, RPC_CACHE: 'false' }), ['-H', '127.0.0.3', '-p', '50052']);
   t.deepEqual(runLauncher(t, 'rpc-server', { ...env, RPC_CACHE: 'true' }), ['-H', '127.0.0.3', '-p', '50052', '-c']);
 });
+
+test('launchers pass shellcheck', (t) => {
+  let found = true;
+  try {
+    execFileSync('shellcheck', ['--version'], { stdio: 'ignore' });
+  } catch {
+    found = false;
+  }
+  if (!found) {
+    t.log('skipped: shellcheck is not installed');
+    t.pass();
+    return;
+  }
+  for (const name of ['llama-server', 'rpc-server'] as const) {
+    t.notThrows(() => execFileSync('shellcheck', ['-s', 'sh', '-'], { input: readLauncher(name) }), name);
+  }
+});

@@ -6,7 +6,7 @@
 set -eu
 workers="${RPC_WORKERS:-}"
 workers="${workers%,}"
-set -- --model "$LLAMA_MODEL" --host "$NOMAD_IP_http" --port "$NOMAD_PORT_http" --ctx-size "$LLAMA_CTX_SIZE"
+set -- --model "$LLAMA_MODEL" --host "${NOMAD_IP_http:?Nomad sets NOMAD_IP_http}" --port "${NOMAD_PORT_http:?Nomad sets NOMAD_PORT_http}" --ctx-size "$LLAMA_CTX_SIZE"
 if [ -n "$workers" ]; then
   set -- "$@" --rpc "$workers"
 fi
