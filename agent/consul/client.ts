@@ -119,11 +119,16 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
   } as ConstructorParameters<typeof Consul>[0]);
   const dc = options.datacenter;
 
+  const log = options.log.child({ module: 'consul-client' });
+
   async function viaPackage<T>(method: string, path: string, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (err) {
-      throw mapPackageError(endpoint, err, method, path);
+      // The package's own error holds the raw response (and its request headers): only the mapped one leaves.
+      const mapped = mapPackageError(endpoint, err, method, path);
+      log.debug({ err: mapped, method, path }, 'consul call failed');
+      throw mapped;
     }
   }
 

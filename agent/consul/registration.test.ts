@@ -1,5 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
-import { createSilentLogger } from '../log.js';
+import { createLogger, createSilentLogger } from '../log.js';
 import { createConsulClient } from './client.js';
 import { createFakeConsulState, startFakeConsul, type FakeConsulState } from './fake-consul.js';
 import { createSelfRegistration } from './registration.js';
@@ -94,4 +94,22 @@ test('stop deregisters the service and ends the loop', async (t) => {
   await new Promise((resolve) => setTimeout(resolve, 150));
   t.is(server.requests.length, requestsAtStop);
   t.is(server.requests.at(-1)?.path, '/v1/agent/service/deregister/hearth-agent-node-1');
+});
+
+test('failures are logged with Consul text but never with the token', async (t) => {
+  const state = createFakeConsulState();
+  state.denyAll = true;
+  const server = await startFakeConsul(state);
+  t.teardown(() => server.close());
+  const lines: string[] = [];
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+  const token = 'consul-secret-77d0';
+  const consul = createConsulClient({ addr: server.url, token, log, timeoutMs: 2000 });
+  t.teardown(() => consul.close());
+  const registration = createSelfRegistration({ consul, service, log, backoff: { baseMs: 10, capMs: 50 }, stopTimeoutMs: 500 });
+  await registration.start();
+  await registration.stop();
+  t.true(server.requests.every((r) => r.headers['x-consul-token'] === token));
+  t.true(lines.some((line) => line.includes('Permission denied')));
+  t.false(lines.some((line) => line.includes(token)));
 });

@@ -103,3 +103,9 @@ test('a missing CA file is reported when the client is built', (t) => {
   t.true(isHearthError(err, 'HEARTH_ERR_CONFIG_READ'));
   t.regex(err?.message ?? '', /\/nonexistent\/ca\.pem/);
 });
+
+test('an address without a scheme is refused at construction, naming its source', (t) => {
+  const err = t.throws(() => createHttpClient({ service: 'consul', addr: '127.0.0.1:8500', addrSource: 'environment CONSUL_HTTP_ADDR' }));
+  t.true(isHearthError(err, 'HEARTH_ERR_INVALID_INPUT'));
+  t.is(err?.message, 'Expected an http:// or https:// URL such as http://127.0.0.1:4646 for `consul address` (from environment CONSUL_HTTP_ADDR), got "127.0.0.1:8500" (string).');
+});

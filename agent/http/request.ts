@@ -3,6 +3,7 @@
 // through an undici Agent, and error mapping (see map-error.ts).
 import { Agent, request as undiciRequest } from 'undici';
 import type { Readable } from 'node:stream';
+import { invalidInput } from '../errors.js';
 import { buildQueryString, type Query } from './query-string.js';
 import { readTlsMaterial, type TlsFiles } from './tls.js';
 import {
@@ -75,6 +76,9 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const addr = options.addr.replace(/\/+$/, '');
   const endpoint: Endpoint = { service: options.service, addr, addrSource: options.addrSource ?? 'default' };
+  if (!/^https?:\/\/[^/?#]+$/.test(addr) || !URL.canParse(addr)) {
+    throw invalidInput(`${options.service} address`, 'an http:// or https:// URL such as http://127.0.0.1:4646', options.addr, endpoint.addrSource);
+  }
   const tls = options.tls === undefined ? {} : readTlsMaterial(options.tls, endpoint.addrSource);
   // Timeouts are ours (per request, longer than a blocking query's wait); undici's own are off.
   const dispatcher = new Agent({ connect: tls, headersTimeout: 0, bodyTimeout: 0 });
