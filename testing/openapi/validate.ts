@@ -7,10 +7,11 @@
 //
 // Rules of the translation from OpenAPI 3.0 to JSON Schema:
 // - `$ref: '#/components/schemas/X'` resolves inside the spec;
-// - `nullable: true` is honoured, and because the spec marks nothing nullable
-//   while Go encodes nil pointers, slices and maps as `null`, `null` is also
-//   accepted wherever the spec expects an object, an array or a `$ref`
-//   (never where it expects a string, number or boolean);
+// - `null` is accepted for every field: the spec marks nothing nullable, yet
+//   Nomad encodes nil pointers, slices, maps and byte slices as `null` (even
+//   for scalars such as TaskGroup.ShutdownDelay, a *time.Duration), and Go's
+//   decoder treats a `null` in a request as "not set". Only the body itself
+//   may not be null. Non-null values are checked against their types;
 // - `format` (int64, uint64, byte, date-time, ...) is not checked, and
 //   unknown keywords (`example`, `xml`, ...) are ignored;
 // - no field is required (the spec declares none) and extra fields pass.
@@ -46,7 +47,7 @@ function convert(node: unknown): unknown {
       : convert(v);
   }
   const type = out.type;
-  const nullableByGo = typeof out.$ref === 'string' || type === 'object' || type === 'array';
+  const nullableByGo = typeof out.$ref === 'string' || typeof type === 'string';
   if (src.nullable === true || nullableByGo) {
     if (typeof out.$ref === 'string') return { anyOf: [{ $ref: out.$ref }, { type: 'null' }] };
     if (typeof type === 'string') out.type = [type, 'null'];
@@ -90,7 +91,7 @@ export function createNomadSchemaValidator(specPath = nomadSpecPath()): NomadSch
       if (fn(value)) return [];
       // The null branch added for Go's nil values only adds noise to a report.
       const errors = (fn.errors ?? []).filter((e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && (e.params as { type?: unknown }).type === 'null'));
-      return [...new Set(errors.map((e) => `${e.instancePath === '' ? '/' : e.instancePath} ${e.message ?? 'is invalid'}`))];
+      return [...new Set(errors.map((e) => `${e.instancePath === '' ? '/' : e.instancePath} ${(e.message ?? 'is invalid').replace(/,null$/, '')}`))];
     },
   };
 }
