@@ -19,6 +19,7 @@ export interface SimCluster {
 
 export const FAKE_LLAMA_SERVER = repoPath('testing', 'fixtures', 'fake-llama-server.mjs');
 export const FAKE_RPC_SERVER = repoPath('testing', 'fixtures', 'fake-llama-rpc-server.mjs');
+export const FAKE_LLAMA_BENCH = repoPath('testing', 'fixtures', 'fake-llama-bench.mjs');
 
 /** Static ports unlikely to collide with other tests on this machine. */
 export function pickPortBase(): number {

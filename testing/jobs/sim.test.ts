@@ -4,7 +4,7 @@ import test from 'ava';
 import { createSilentLogger } from '../../agent/log.js';
 import { connectClusterAt } from '../../agent/jobs-runner/connect.js';
 import type { AllocationListStub, Job } from '../../agent/nomad/types.js';
-import { FAKE_LLAMA_SERVER, FAKE_RPC_SERVER, pickPortBase, readFakeServerArgs, startSimCluster, waitFor } from './sim-harness.js';
+import { FAKE_LLAMA_BENCH, FAKE_LLAMA_SERVER, FAKE_RPC_SERVER, pickPortBase, readFakeServerArgs, startSimCluster, waitFor } from './sim-harness.js';
 
 const FAST = ['--var', 'check_interval_s=1', '--var', 'health_grace_s=5', '--var', 'kill_timeout_s=2'];
 
@@ -154,4 +154,17 @@ test('prima-expert skips a model that fits no node\'s memory and deploys the nex
   t.is(run.code, 0, run.stderr + run.stdout);
   t.regex(run.stdout, /model huge-q4 did not become healthy \(no node could place group server \(memory\)\); trying small-q4/);
   t.regex(run.stdout, /fit-expert is healthy with model small-q4/);
+});
+
+test('a benchmark job runs to completion, and a crashing one fails with its task events', async (t) => {
+  const sim = await startSimCluster(t);
+  const ok = await sim.hearth(['jobs', 'run', 'benchmark', '--var', 'job_name=bench-ok', '--var', 'model=qwen2-5-coder-1-5b-q8', '--var', `llama_bench_bin=${FAKE_LLAMA_BENCH}`, '--var', 'node=node-2', '--timeout', '60s']);
+  t.is(ok.code, 0, ok.stderr + ok.stdout);
+  t.regex(ok.stdout, /bench-ok is complete/);
+  t.regex(ok.stdout, /alloc \w+ bench on node-2: complete/);
+
+  const crash = await sim.hearth(['jobs', 'run', 'benchmark', '--var', 'job_name=bench-crash', '--var', 'model=qwen2-5-coder-1-5b-q8', '--var', 'llama_bench_bin=/bin/false', '--timeout', '60s']);
+  t.is(crash.code, 1, crash.stdout);
+  t.regex(crash.stderr, /Job bench-crash failed: allocation .* failed/);
+  t.regex(crash.stderr, /llama-bench: Terminated/);
 });
