@@ -16,6 +16,7 @@ import { createJobWrites } from './nomad/jobs.js';
 import { createNomadGuard, createNomadRoutes } from './nomad/router.js';
 import { createScheduler } from './nomad/scheduler.js';
 import { createNomadStore } from './nomad/store.js';
+import { nodeFull } from './nomad/views.js';
 import { buildNodes, type SimNodeSpec } from './nodes.js';
 
 export type { SimNodeSpec };
@@ -64,6 +65,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const consulState = createConsulState({ nodes: nodes.map((n) => ({ id: n.ID, name: n.Name, address: n.Address, datacenter: n.Datacenter, meta: n.Meta })) });
   const consulAgent = createConsulAgent({ state: consulState, log, ...(options.maxCheckIntervalMs !== undefined ? { maxCheckIntervalMs: options.maxCheckIntervalMs } : {}) });
   const store = createNomadStore(nodes, nodes.length + 1);
+  for (const n of nodes) {
+    store.broker.publish(n.CreateIndex, [{ Topic: 'Node', Type: 'NodeRegistration', Key: n.ID, Namespace: '', FilterKeys: null, Index: n.CreateIndex, Payload: { Node: nodeFull(n) } }]);
+  }
 
   const bridge: ConsulBridge = {
     registerService: (node, body) => consulAgent.registerService(node, body, true),
@@ -150,7 +154,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       },
       pauseConsul: () => closeAll(consulListeners),
       resumeConsul: async (opts) => {
-        if (opts?.wipe === true) consulAgent.wipe();
+        if (opts?.wipe === true) {
+          consulAgent.wipe();
+          clients.resyncServices();
+        }
         await openAll(consulListeners, consulPort);
       },
       lowerConsulIndex: () => consulState.lowerIndex(),

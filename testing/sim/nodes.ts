@@ -61,7 +61,7 @@ export function buildNodes(spec: number | readonly SimNodeSpec[], index: number)
       gpus: s.gpus ?? 0,
       CreateIndex: index,
       ModifyIndex: index,
-      portRange: [20000 + i * 1000, 20000 + i * 1000 + 999] as const,
+      portRange: [20000 + (i % 12) * 1000, 20000 + (i % 12) * 1000 + 999] as const,
     };
   });
 }

@@ -37,6 +37,8 @@ export interface AllocRunnerDeps {
 export interface AllocRunner {
   start(): void;
   stop(): Promise<void>;
+  /** Registers the alloc's services again (after Consul lost them), as Nomad's periodic sync does. */
+  resyncServices(): void;
   readonly done: Promise<void>;
 }
 
@@ -248,6 +250,10 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
 
   return {
     done,
+    resyncServices() {
+      if (stopping || finished || alloc.ClientStatus !== 'running') return;
+      for (const r of registrations) consul.registerService(node.Name, r.body);
+    },
     start() {
       mkdirSync(join(allocDir, 'logs'), { recursive: true });
       mkdirSync(join(allocDir, 'data'), { recursive: true });

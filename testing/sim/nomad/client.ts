@@ -12,7 +12,7 @@ import { jobKey, type NomadStore } from './store.js';
 export interface NomadClients extends SchedulerClient {
   /** Stops every allocation and waits for its processes to exit. */
   shutdown(): Promise<void>;
-  runningPids(): number[];
+  resyncServices(): void;
 }
 
 export function createNomadClients(deps: {
@@ -67,8 +67,8 @@ export function createNomadClients(deps: {
       await Promise.all([...runners.values()].map((r) => r.stop()));
       runners.clear();
     },
-    runningPids() {
-      return [];
+    resyncServices() {
+      for (const r of runners.values()) r.resyncServices();
     },
   };
 }

@@ -1,6 +1,5 @@
 // `GET /v1/event/stream`: NDJSON frames, `{}` heartbeats, topic filters and
 // replay from `index`. Everything is released when the client goes away.
-import type { StreamEvent } from '../../../agent/nomad/types.js';
 import { SimHttpError, type Handler } from '../http.js';
 import type { EventBroker, TopicFilter } from './events.js';
 
@@ -37,7 +36,9 @@ export function createEventStreamHandler(deps: { broker: EventBroker; heartbeatM
     writeLine({});
     const unsubscribe = deps.broker.subscribe({
       filter,
-      deliver: (index: number, events: StreamEvent[]) => writeLine({ Index: index, Events: events }),
+      deliver: (index: number, events: readonly string[]) => {
+        if (!res.writableEnded && !res.destroyed) res.write(`{"Index":${index},"Events":[${events.join(',')}]}\n`);
+      },
     }, Number(indexText));
     const heartbeat = setInterval(() => writeLine({}), deps.heartbeatMs);
     const close = (): void => {

@@ -9,9 +9,16 @@ export interface TopicFilter {
   readonly namespace: string;
 }
 
+/** An event serialized once at publish time, so replays show the object as it was then. */
+export interface PublishedEvent {
+  readonly event: Pick<StreamEvent, 'Topic' | 'Key' | 'Namespace' | 'FilterKeys'>;
+  readonly json: string;
+}
+
 export interface EventSubscriber {
   readonly filter: TopicFilter;
-  deliver(index: number, events: StreamEvent[]): void;
+  /** `events` are JSON texts of StreamEvent objects. */
+  deliver(index: number, events: readonly string[]): void;
 }
 
 export interface EventBroker {
@@ -21,7 +28,7 @@ export interface EventBroker {
   subscriberCount(): number;
 }
 
-export function matchesFilter(filter: TopicFilter, event: StreamEvent): boolean {
+export function matchesFilter(filter: TopicFilter, event: PublishedEvent['event']): boolean {
   if (filter.namespace !== '*' && event.Namespace !== '' && event.Namespace !== filter.namespace && event.Topic !== 'Node') return false;
   const keys = filter.topics.get(event.Topic) ?? filter.topics.get('*');
   if (keys === undefined) return false;
@@ -31,14 +38,15 @@ export function matchesFilter(filter: TopicFilter, event: StreamEvent): boolean 
 }
 
 export function createEventBroker(capacity = 4096): EventBroker {
-  const buffer: Array<{ index: number; events: StreamEvent[] }> = [];
+  const buffer: Array<{ index: number; events: PublishedEvent[] }> = [];
   const subscribers = new Set<EventSubscriber>();
-  const send = (sub: EventSubscriber, index: number, events: StreamEvent[]): void => {
-    const matched = events.filter((e) => matchesFilter(sub.filter, e));
+  const send = (sub: EventSubscriber, index: number, events: readonly PublishedEvent[]): void => {
+    const matched = events.filter((e) => matchesFilter(sub.filter, e.event)).map((e) => e.json);
     if (matched.length > 0) sub.deliver(index, matched);
   };
   return {
-    publish(index, events) {
+    publish(index, raw) {
+      const events = raw.map((e) => ({ event: { Topic: e.Topic, Key: e.Key, Namespace: e.Namespace, FilterKeys: e.FilterKeys }, json: JSON.stringify(e) }));
       buffer.push({ index, events });
       if (buffer.length > capacity) buffer.splice(0, buffer.length - capacity);
       for (const sub of subscribers) send(sub, index, events);

@@ -64,6 +64,12 @@ export function createNomadRoutes(opts: NomadRouterOptions): Route[] {
         .map((j) => jobListStub(store, j));
     }) },
     { methods: ['PUT', 'POST'], pattern: '/v1/jobs', handler: register(false) },
+    { methods: ['PUT', 'POST'], pattern: '/v1/jobs/parse', handler: async (req) => {
+      const body = (await req.readJson()) as Record<string, unknown> | null;
+      const hcl = body?.JobHCL ?? body?.jobhcl;
+      if (typeof hcl !== 'string' || hcl.trim() === '') throw new SimHttpError(400, 'Job spec is empty');
+      throw new SimHttpError(400, 'Failed to parse job: the simulator does not parse HCL; submit JSON jobs');
+    } },
     { methods: ['PUT', 'POST'], pattern: '/v1/validate/job', handler: async (req) => ({ kind: 'json', body: jobs.validate(await req.readJson(), scope(req)) }) },
     { methods: ['GET'], pattern: '/v1/job/:id', handler: (req) => {
       const key = jobKey(namespaceOf(req), req.params.id ?? '');
