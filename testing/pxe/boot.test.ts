@@ -47,7 +47,7 @@ test.serial('a diskless machine network-boots the installer, which trades its jo
     pxe_server_hosts: [{ hostname: HOST, mac: MAC }],
     pxe_server_kernel_extra_args: KERNEL_EXTRA,
   });
-  const nginx = await startNginx(teardown, tree, httpPort);
+  const nginx = await startNginx(teardown, tree);
   t.true(agent.module.service().mayInstall(MAC), 'the role asked the agent for a join token');
 
   const installerDir = await findInstallerDir(tree.httpRoot);
@@ -58,7 +58,7 @@ test.serial('a diskless machine network-boots the installer, which trades its jo
 
   const started = Date.now();
   const seen = new Map<Stage, number>();
-  const qemu = startQemu(teardown, { tftpRoot: tree.tftpRoot, bootfile: 'hearth.ipxe', mac: MAC, serialLog: join(tree.dir, 'serial.log') });
+  const qemu = startQemu(teardown, { network: { kind: 'user', tftpRoot: tree.tftpRoot, bootfile: 'hearth.ipxe' }, mac: MAC, serialLog: join(tree.dir, 'serial.log') });
   const callback = agent.waitForCall((call) => call.method === 'POST' && call.path === '/api/v1/join');
 
   let accepted: Awaited<typeof callback> | undefined;
@@ -118,7 +118,7 @@ test.serial('a diskless machine network-boots the installer, which trades its jo
 
   // The next network boot of the same machine goes to its local disk and fetches no installer.
   const kernelFetches = (await nginx.readAccessLog()).filter((entry) => entry.path === kernelPath).length;
-  const again = startQemu(teardown, { tftpRoot: tree.tftpRoot, bootfile: 'hearth.ipxe', mac: MAC, serialLog: join(tree.dir, 'serial-2.log') });
+  const again = startQemu(teardown, { network: { kind: 'user', tftpRoot: tree.tftpRoot, bootfile: 'hearth.ipxe' }, mac: MAC, serialLog: join(tree.dir, 'serial-2.log') });
   const second = await waitForSerial(again, new RegExp(`hearth: booting the local disk of ${HOST}`), 120_000);
   await again.stop();
   t.regex(second, new RegExp(`hearth: booting the local disk of ${HOST}`));
@@ -138,9 +138,9 @@ test.serial('a machine that is not in the inventory gets the menu and, untouched
     pxe_server_agent_api_token: agent.apiToken,
     pxe_server_hosts: [{ hostname: HOST, mac: MAC }],
   });
-  const nginx = await startNginx(teardown, tree, httpPort);
+  const nginx = await startNginx(teardown, tree);
   const stranger = '52:54:00:4e:a7:99';
-  const qemu = startQemu(teardown, { tftpRoot: tree.tftpRoot, bootfile: 'hearth.ipxe', mac: stranger, serialLog: join(tree.dir, 'serial.log') });
+  const qemu = startQemu(teardown, { network: { kind: 'user', tftpRoot: tree.tftpRoot, bootfile: 'hearth.ipxe' }, mac: stranger, serialLog: join(tree.dir, 'serial.log') });
   const serial = await waitForSerial(qemu, /hearth: booting the local disk/, 180_000);
   await qemu.stop();
   t.regex(serial, /hearth network boot: 52:54:00:4e:a7:99 is not in the inventory/);

@@ -3,7 +3,6 @@
 // directory; its access log (the role's hearth_pxe format) traces the boot.
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Teardown } from './join-agent.js';
@@ -30,22 +29,17 @@ export function parseAccessLog(text: string): AccessLogEntry[] {
     .map((m) => ({ method: m[1] ?? '', path: m[2] ?? '', status: Number(m[3]), bytes: Number(m[4]) }));
 }
 
-async function waitForPort(port: number, deadline: number): Promise<void> {
+/** nginx writes its pid file after it has bound its listening sockets. */
+async function waitForPidFile(path: string, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
+    if ((await readFile(path, 'utf8').catch(() => '')).trim() !== '') return;
     await sleep(100);
   }
-  throw new Error(`nginx did not listen on 127.0.0.1:${port}`);
+  throw new Error(`nginx did not start (no pid in ${path})`);
 }
 
-export async function startNginx(teardown: Teardown, tree: RenderedTree, port: number): Promise<RunningNginx> {
+/** Starts nginx, inside the network namespace `netns` when given. */
+export async function startNginx(teardown: Teardown, tree: RenderedTree, netns?: string): Promise<RunningNginx> {
   const temp = join(tree.dir, 'nginx-temp');
   await mkdir(temp, { recursive: true });
   const conf = join(tree.dir, 'nginx.conf');
@@ -66,13 +60,15 @@ export async function startNginx(teardown: Teardown, tree: RenderedTree, port: n
       '',
     ].join('\n'),
   );
-  const child = spawn('nginx', ['-p', tree.dir, '-c', conf, '-e', join(tree.dir, 'nginx-error.log')], { stdio: 'ignore' });
+  const argv = ['nginx', '-p', tree.dir, '-c', conf, '-e', join(tree.dir, 'nginx-error.log')];
+  const [file, ...args] = netns === undefined ? argv : ['ip', 'netns', 'exec', netns, ...argv];
+  const child = spawn(file ?? 'nginx', args, { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   teardown(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   });
-  await waitForPort(port, Date.now() + 10_000);
+  await waitForPidFile(join(tree.dir, 'nginx.pid'), Date.now() + 10_000);
   return {
     readAccessLog: async () => parseAccessLog(await readFile(tree.accessLog, 'utf8').catch(() => '')),
   };

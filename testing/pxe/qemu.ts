@@ -6,9 +6,13 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Teardown } from './join-agent.js';
 
+/** qemu's user-mode network (its DHCP and TFTP), or a tap device inside a network namespace. */
+export type QemuNetwork =
+  | { readonly kind: 'user'; readonly tftpRoot: string; readonly bootfile: string }
+  | { readonly kind: 'tap'; readonly netns: string; readonly tap: string };
+
 export interface QemuOptions {
-  readonly tftpRoot: string;
-  readonly bootfile: string;
+  readonly network: QemuNetwork;
   readonly mac: string;
   readonly serialLog: string;
 }
@@ -31,14 +35,19 @@ export function qemuArgs(options: QemuOptions): string[] {
     '-monitor', 'none',
     '-no-reboot',
     '-serial', `file:${options.serialLog}`,
-    '-netdev', `user,id=n0,tftp=${options.tftpRoot},bootfile=${options.bootfile}`,
+    '-netdev',
+    options.network.kind === 'user'
+      ? `user,id=n0,tftp=${options.network.tftpRoot},bootfile=${options.network.bootfile}`
+      : `tap,id=n0,ifname=${options.network.tap},script=no,downscript=no`,
     '-device', `e1000,netdev=n0,mac=${options.mac}`,
     '-boot', 'n',
   ];
 }
 
 export function startQemu(teardown: Teardown, options: QemuOptions): RunningQemu {
-  const child = spawn('qemu-system-x86_64', qemuArgs(options), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const argv = ['qemu-system-x86_64', ...qemuArgs(options)];
+  const [file, ...args] = options.network.kind === 'tap' ? ['ip', 'netns', 'exec', options.network.netns, ...argv] : argv;
+  const child = spawn(file ?? 'qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
