@@ -17,7 +17,8 @@ export function formatState(state: FollowState): string[] {
 
 export function createProgressDisplay(stream: NodeJS.WritableStream, tty: boolean): ProgressDisplay {
   let drawn = 0;
-  const printed = new Set<string>();
+  // Per subject (the job, an allocation, a service): the line last printed.
+  const printed = new Map<string, string>();
   return {
     show(state) {
       const lines = formatState(state);
@@ -28,8 +29,9 @@ export function createProgressDisplay(stream: NodeJS.WritableStream, tty: boolea
         return;
       }
       for (const line of lines) {
-        if (printed.has(line)) continue;
-        printed.add(line);
+        const subject = line.slice(0, line.indexOf(':'));
+        if (printed.get(subject) === line) continue;
+        printed.set(subject, line);
         stream.write(line.trim() + '\n');
       }
     },

@@ -82,7 +82,9 @@ test('without a terminal the display prints one line per change', (t) => {
   const display = createProgressDisplay(out.stream, false);
   display.show(STATE('pending'));
   display.show(STATE('running'));
-  t.is(out.text(), 'job j: evaluation abcd1234 complete\nalloc a1 server on n1: pending\nalloc a1 server on n1: running\n');
+  display.show(STATE('running'));
+  display.show(STATE('pending'));
+  t.is(out.text(), 'job j: evaluation abcd1234 complete\nalloc a1 server on n1: pending\nalloc a1 server on n1: running\nalloc a1 server on n1: pending\n');
 });
 
 test('on a terminal the display redraws its lines in place', (t) => {
