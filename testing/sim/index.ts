@@ -48,6 +48,8 @@ export interface Simulator {
     setCheckStatus(checkId: string, status: 'passing' | 'warning' | 'critical'): void;
     /** The work directory holding every allocation's directory. */
     workDir(): string;
+    /** Open blocking queries and event-stream subscribers (to check that closed clients free everything). */
+    stats(): { nomadWaiters: number; consulWaiters: number; eventSubscribers: number };
   };
 }
 
@@ -163,6 +165,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       lowerConsulIndex: () => consulState.lowerIndex(),
       setCheckStatus: (checkId, status: CheckStatus) => consulAgent.setCheckStatus(checkId, status),
       workDir: () => workDir,
+      stats: () => ({ nomadWaiters: store.hub.size(), consulWaiters: consulState.hub.size(), eventSubscribers: store.broker.subscriberCount() }),
     },
   };
 }
