@@ -10,14 +10,13 @@ import { TEMPLATES } from '../../jobs/index.js';
 import { describeVars, renderJob, requireTemplate } from '../../jobs/render.js';
 import { buildContextFor } from '../jobs-runner/catalog-context.js';
 import { readCliVars } from '../jobs-runner/cli-vars.js';
-import { connectCluster } from '../jobs-runner/connect.js';
-import { runExpertWithFallback } from '../jobs-runner/fallback.js';
-import { createProgressDisplay } from '../jobs-runner/progress.js';
-import { formatJobList, formatJobStatus, readJobStatus } from '../jobs-runner/status.js';
-import { submitJob } from '../jobs-runner/submit.js';
 import { EXIT_OK, type CliIo, type CommandModule } from './command.js';
 
 const POLL_MS = 500;
+
+// The Nomad and Consul clients (undici, the consul package) load only for the
+// commands that talk to the cluster, so `jobs list` and `jobs render` start fast.
+const loadConnect = () => import('../jobs-runner/connect.js');
 
 const varOptions = {
   var: { type: 'string' as const, multiple: true as const, default: [] as string[] },
@@ -89,6 +88,12 @@ export const run: CommandModule = {
     // Validate everything before touching Nomad.
     const job = renderJob(template.name, raw.values, ctx, raw.source);
     const log = createSilentLogger();
+    const [{ connectCluster }, { runExpertWithFallback }, { createProgressDisplay }, { submitJob }] = await Promise.all([
+      loadConnect(),
+      import('../jobs-runner/fallback.js'),
+      import('../jobs-runner/progress.js'),
+      import('../jobs-runner/submit.js'),
+    ]);
     const cluster = connectCluster(loaded, log);
     const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
     const display = createProgressDisplay(io.stdout, tty);
@@ -117,6 +122,7 @@ export const status: CommandModule = {
     const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, config: { type: 'string' } }, allowPositionals: true, strict: true });
     if (positionals.length > 1) throw invalidInput('JOB', 'at most one job ID', positionals.join(' '), 'the command line');
     const loaded = loadConfig({ configPath: values.config, env: io.env });
+    const [{ connectCluster }, { formatJobList, formatJobStatus, readJobStatus }] = await Promise.all([loadConnect(), import('../jobs-runner/status.js')]);
     const cluster = connectCluster(loaded, createSilentLogger());
     try {
       const id = positionals[0];
@@ -139,6 +145,7 @@ export const stop: CommandModule = {
     const { values, positionals } = parseArgs({ args, options: { purge: { type: 'boolean', default: false }, config: { type: 'string' } }, allowPositionals: true, strict: true });
     const id = requirePositional(positionals, 'JOB', 'hearth jobs stop <JOB>');
     const loaded = loadConfig({ configPath: values.config, env: io.env });
+    const { connectCluster } = await loadConnect();
     const cluster = connectCluster(loaded, createSilentLogger());
     try {
       const result = await cluster.jobs.deregister(id, values.purge);
