@@ -76,7 +76,7 @@ export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler;
   };
 
   /** Stores a new version of a job and returns its index. */
-  const storeVersion = (job: Job, previous: Job | undefined): number => {
+  const storeVersion = (job: Job, previous: Job | undefined, eventType: 'JobRegistered' | 'JobDeregistered' = 'JobRegistered'): number => {
     const index = store.nextIndex();
     job.Version = previous === undefined ? 0 : (previous.Version ?? 0) + 1;
     job.CreateIndex = previous?.CreateIndex ?? index;
@@ -85,7 +85,7 @@ export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler;
     job.Status = previous?.Status ?? 'pending';
     job.Stable = false;
     assignScalingIds(job, previous, index);
-    store.commitJob(job, 'JobRegistered', index);
+    store.commitJob(job, eventType, index);
     return index;
   };
 
@@ -162,7 +162,7 @@ export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler;
       } else {
         const stopped: Job = structuredClone(job);
         stopped.Stop = true;
-        jobModifyIndex = storeVersion(stopped, job);
+        jobModifyIndex = storeVersion(stopped, job, 'JobDeregistered');
       }
       const ev = enqueueEval({ ...job, JobModifyIndex: jobModifyIndex }, 'job-deregister');
       return { EvalID: ev.id, EvalCreateIndex: ev.index, JobModifyIndex: jobModifyIndex, VolumeEvalID: '', VolumeEvalIndex: 0, ...meta(ev.index) };

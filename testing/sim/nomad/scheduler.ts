@@ -168,7 +168,7 @@ export function createScheduler(deps: { store: NomadStore; client: SchedulerClie
           alloc.DesiredStatus = 'stop';
           alloc.DesiredDescription = reason;
           alloc.AllocModifyIndex = store.currentIndex() + 1;
-          store.commitAlloc(alloc, 'AllocationUpdateDesiredStatus');
+          store.commitAlloc(alloc, 'AllocationUpdated');
           client.stop(alloc);
         }
         for (const alloc of plan.inPlace) {
