@@ -25,7 +25,28 @@ export function createNomadClients(deps: {
 }): NomadClients {
   const log = deps.log.child({ module: 'sim-client' });
   const runners = new Map<string, AllocRunner>();
-  const rawExec = createRawExecDriver();
+  const livePids = new Set<number>();
+  // Last resort if the hosting process exits without stop(): no task outlives it.
+  // The exit hook is installed only while processes run.
+  const killLeftovers = (): void => {
+    for (const pid of livePids) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const rawExec = createRawExecDriver({
+    add(pid) {
+      if (livePids.size === 0) process.on('exit', killLeftovers);
+      livePids.add(pid);
+    },
+    delete(pid) {
+      livePids.delete(pid);
+      if (livePids.size === 0) process.off('exit', killLeftovers);
+    },
+  });
   const drivers = new Map<string, TaskDriver>([['raw_exec', rawExec], ['exec', rawExec], ['mock_driver', createMockDriver()]]);
   const nodes = new Map(deps.store.nodes.map((n) => [n.ID, n]));
   let closing = false;
@@ -66,6 +87,9 @@ export function createNomadClients(deps: {
       closing = true;
       await Promise.all([...runners.values()].map((r) => r.stop()));
       runners.clear();
+      killLeftovers();
+      livePids.clear();
+      process.off('exit', killLeftovers);
     },
     resyncServices() {
       for (const r of runners.values()) r.resyncServices();

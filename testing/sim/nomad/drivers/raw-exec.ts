@@ -4,7 +4,13 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import type { TaskDriver, TaskExit, TaskHandle } from './driver.js';
 
-export function createRawExecDriver(): TaskDriver {
+/** Told about every process group started and ended, so an exiting simulator can kill what is left. */
+export interface ProcessTracker {
+  add(pid: number): void;
+  delete(pid: number): void;
+}
+
+export function createRawExecDriver(live: ProcessTracker): TaskDriver {
   return {
     start(ctx) {
       const command = ctx.config.command;
@@ -17,11 +23,15 @@ export function createRawExecDriver(): TaskDriver {
         closeSync(out);
         closeSync(err);
         const exited = new Promise<TaskExit>((done) => {
-          child.once('exit', (code, signal) => done({ exitCode: code ?? (signal === null ? 0 : 128), signal }));
+          child.once('exit', (code, signal) => {
+            if (child.pid !== undefined) live.delete(child.pid);
+            done({ exitCode: code ?? (signal === null ? 0 : 128), signal });
+          });
         });
         child.once('error', (e) => reject(new Error(`failed to launch command with executor: ${e.message}`)));
         child.once('spawn', () => {
           const pid = child.pid;
+          if (pid !== undefined) live.add(pid);
           resolve({
             pid,
             exited,
