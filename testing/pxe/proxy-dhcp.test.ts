@@ -19,8 +19,14 @@ const MAC = '52:54:00:4e:a7:21';
 const HOST = 'proxy-node-1';
 const HTTP_PORT = 8081;
 
-test.serial('an iPXE machine boots through proxy-DHCP beside the LAN router, and boots its local disk when the agent is unreachable', async (t) => {
-  t.timeout(240_000);
+interface Firmware {
+  readonly firmware: 'bios' | 'uefi';
+  /** What the machine's own PXE client is handed first. */
+  readonly firstFile: RegExp;
+}
+
+const bootsThroughProxyDhcp = test.macro(async (t, { firmware, firstFile }: Firmware) => {
+  t.timeout(300_000);
   if (process.getuid?.() !== 0) {
     t.fail('this test needs root to create network namespaces (run it as CI does)');
     return;
@@ -54,15 +60,17 @@ test.serial('an iPXE machine boots through proxy-DHCP beside the LAN router, and
   const proxy = await startDnsmasq(teardown, { netns: lan.lanNs, conf: tree.dnsmasqConf, logFile: join(tree.dir, 'proxy.log'), pidFile: join(tree.dir, 'proxy.pid') });
   const nginx = await startNginx(teardown, tree, lan.lanNs);
 
-  const qemu = startQemu(teardown, { network: { kind: 'tap', netns: lan.lanNs, tap: lan.tap }, mac: MAC, serialLog: join(tree.dir, 'serial.log') });
-  const until = Date.now() + 180_000;
+  const qemu = startQemu(teardown, { network: { kind: 'tap', netns: lan.lanNs, tap: lan.tap }, firmware, mac: MAC, serialLog: join(tree.dir, 'serial.log') });
+  const until = Date.now() + 240_000;
   let serial = '';
   while (Date.now() < until && !qemu.hasExited() && !/hearth: booting the local disk of /.test(serial)) {
     await sleep(500);
     serial = await qemu.readSerial();
   }
   await qemu.stop();
+  if (!/hearth: booting the local disk of /.test(serial)) t.log(`serial console (last 3000 characters):\n${serial.slice(-3000)}`);
 
+  t.regex(await proxy.readLog(), firstFile, 'the PXE client was handed the right first file');
   t.regex(serial, /Filename: hearth\.ipxe/, 'the proxy named the TFTP script for an iPXE client');
   t.regex(serial, /tftp:\/\/10\.99\.0\.1\/hearth\.ipxe\.\.\. ok/);
   t.regex(serial, new RegExp(`hearth: booting the local disk of ${HOST}`));
@@ -75,3 +83,15 @@ test.serial('an iPXE machine boots through proxy-DHCP beside the LAN router, and
   t.false(log.some((entry) => entry.path.startsWith('/debian/')), 'no installer was fetched');
   t.true(agent.module.service().mayInstall(MAC), 'the token is untouched');
 });
+
+test.serial(
+  'a machine whose ROM is iPXE boots through proxy-DHCP beside the LAN router, and boots its local disk when the agent is unreachable',
+  bootsThroughProxyDhcp,
+  { firmware: 'bios', firstFile: /sent \S+\/tftp\/hearth\.ipxe to / },
+);
+
+test.serial(
+  'a UEFI machine is handed ipxe.efi by the proxy, then boots the same way',
+  bootsThroughProxyDhcp,
+  { firmware: 'uefi', firstFile: /sent \S+\/tftp\/ipxe\.efi to / },
+);

@@ -13,6 +13,11 @@ export type QemuNetwork =
 
 export interface QemuOptions {
   readonly network: QemuNetwork;
+  /**
+   * 'bios': SeaBIOS and qemu's iPXE ROM on an e1000 (the default). 'uefi': OVMF with a virtio NIC and no
+   * option ROM, so the firmware's own PXE client boots, as on a machine whose ROM is not iPXE.
+   */
+  readonly firmware?: 'bios' | 'uefi';
   readonly mac: string;
   readonly serialLog: string;
 }
@@ -23,6 +28,8 @@ export interface RunningQemu {
   stop(): Promise<void>;
   hasExited(): boolean;
 }
+
+export const OVMF = '/usr/share/qemu/OVMF.fd';
 
 /** -nographic (not -display none) so SeaBIOS and iPXE write to the serial port too. */
 export function qemuArgs(options: QemuOptions): string[] {
@@ -39,8 +46,9 @@ export function qemuArgs(options: QemuOptions): string[] {
     options.network.kind === 'user'
       ? `user,id=n0,tftp=${options.network.tftpRoot},bootfile=${options.network.bootfile}`
       : `tap,id=n0,ifname=${options.network.tap},script=no,downscript=no`,
-    '-device', `e1000,netdev=n0,mac=${options.mac}`,
+    '-device', options.firmware === 'uefi' ? `virtio-net-pci,netdev=n0,mac=${options.mac},romfile=` : `e1000,netdev=n0,mac=${options.mac}`,
     '-boot', 'n',
+    ...(options.firmware === 'uefi' ? ['-bios', OVMF] : []),
   ];
 }
 
