@@ -59,7 +59,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const log = (options.log ?? createSilentLogger()).child({ module: 'sim' });
   const host = options.host ?? '127.0.0.1';
   const ownWorkDir = options.workDir === undefined;
-  const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'hearth-sim-'));
+  // Created by start(), so a simulator that never starts leaves nothing behind.
+  let workDir = options.workDir ?? '';
   const nodes = buildNodes(options.nodes, 1);
   if (nodes.length === 0) throw new Error('the simulator needs at least one node');
   const firstNode = nodes[0] ?? (undefined as never);
@@ -85,7 +86,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   };
 
   let scheduler: ReturnType<typeof createScheduler> | undefined;
-  const clients = createNomadClients({ store, consul: bridge, workDir, region: REGION, onCapacityChange: () => scheduler?.capacityChanged(), log });
+  const clients = createNomadClients({ store, consul: bridge, workDir: () => workDir, region: REGION, onCapacityChange: () => scheduler?.capacityChanged(), log });
   scheduler = createScheduler({ store, client: clients, log });
   const jobs = createJobWrites({ store, scheduler, region: REGION });
 
@@ -136,6 +137,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     async start() {
       if (started) throw new Error('simulator already started');
       started = true;
+      if (ownWorkDir) workDir = mkdtempSync(join(tmpdir(), 'hearth-sim-'));
       nomadPort = await openAll(nomadListeners, nomadPort);
       consulPort = await openAll(consulListeners, consulPort);
       log.info({ nomadPort, consulPort, nodes: nodes.length }, 'simulator started');
@@ -146,7 +148,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       await clients.shutdown();
       consulAgent.stop();
       await Promise.all([closeAll(nomadListeners), closeAll(consulListeners)]);
-      if (ownWorkDir) rmSync(workDir, { recursive: true, force: true });
+      if (ownWorkDir && workDir !== '') rmSync(workDir, { recursive: true, force: true });
     },
     control: {
       nodes: () => nodes.map((n) => ({ id: n.ID, name: n.Name, address: n.Address, datacenter: n.Datacenter })),

@@ -18,7 +18,7 @@ export interface NomadClients extends SchedulerClient {
 export function createNomadClients(deps: {
   store: NomadStore;
   consul: ConsulBridge;
-  workDir: string;
+  workDir: () => string;
   region: string;
   onCapacityChange: () => void;
   log: Logger;
@@ -57,7 +57,7 @@ export function createNomadClients(deps: {
       if (node === undefined || closing) return;
       let wasTerminal = false;
       const runner = createAllocRunner({
-        alloc, node, consul: deps.consul, drivers, workDir: deps.workDir, region: deps.region, log,
+        alloc, node, consul: deps.consul, drivers, workDir: deps.workDir(), region: deps.region, log,
         commit: () => {
           if (closing && runners.size === 0) return;
           deps.store.commitAlloc(alloc, 'AllocationUpdated');
