@@ -116,6 +116,8 @@ test('the preseed has no password, trusts only the SSH key and trades its join t
   const early = /^d-i preseed\/early_command string (.*)$/m.exec(preseed)?.[1] ?? '';
   t.regex(early, /--post-data='\{"token": "[0-9a-f]{64}", "hostname": "render-node-1", "mac": "52:54:00:7e:57:01"\}' http:\/\/192\.0\.2\.10:8000\/api\/v1\/join$/);
   t.regex(preseed, /http:\/\/192\.0\.2\.10:8000\/api\/v1\/join\/complete\n/);
+  const checked = await run('debconf-set-selections', ['--checkonly', join(tree.httpRoot, 'preseed', `${MAC.replaceAll(':', '-')}.cfg`)]);
+  t.is(checked.stderr, '', 'debconf parses every line of the preseed');
 });
 
 test('the role refuses a host whose MAC is malformed, and renders nothing', async (t) => {
