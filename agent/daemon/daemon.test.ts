@@ -58,6 +58,7 @@ test('the daemon serves health, status and metrics, registers itself and deregis
     log: createSilentLogger(),
     modules: [],
     probeIntervalMs: 20,
+    reachableProbeIntervalMs: 20,
     createBackends: () => fakeBackends(w),
   });
   const { port, node } = await daemon.start();
@@ -87,6 +88,7 @@ test('the daemon starts degraded when Consul is down and recovers when it return
     log: createSilentLogger(),
     modules: [],
     probeIntervalMs: 20,
+    reachableProbeIntervalMs: 20,
     createBackends: () => fakeBackends(w),
   });
   const { port } = await daemon.start();
@@ -116,6 +118,7 @@ test('a module that fails to start leaves the agent running and degraded with th
     log: createSilentLogger(),
     modules: [broken, served],
     probeIntervalMs: 20,
+    reachableProbeIntervalMs: 20,
     createBackends: () => fakeBackends(w),
   });
   const { port } = await daemon.start();

@@ -25,8 +25,10 @@ export interface DaemonOptions {
   /** --listen: overrides api.listen. */
   readonly listen?: string | undefined;
   readonly modules?: readonly ModuleEntry[];
-  /** How often Nomad and Consul are probed (default 1 s, so a return is seen within 2 s). */
+  /** How often Nomad and Consul are probed while unreachable (default 1 s, so a return is seen within 2 s). */
   readonly probeIntervalMs?: number;
+  /** How often while they answer (default 5 s: an outage shows within about 6 s). */
+  readonly reachableProbeIntervalMs?: number;
   /** Builds the Nomad and Consul side; tests hand in stand-ins. */
   readonly createBackends?: (options: AgentBackendsOptions) => AgentBackends;
 }
@@ -60,10 +62,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
     const backends: AgentBackends = (options.createBackends ?? createAgentBackends)({ loaded, log, metrics });
     started.push({ name: 'backends', stop: () => backends.close() });
 
-    const interval = options.probeIntervalMs ?? 1000;
+    const timing = { intervalMs: options.probeIntervalMs ?? 1000, reachableIntervalMs: options.reachableProbeIntervalMs ?? 5000, log };
     const probes: Record<'nomad' | 'consul', ReachabilityProbe> = {
-      nomad: createReachabilityProbe({ name: 'nomad', probe: backends.pingNomad, intervalMs: interval, log, onChange: (s) => metrics.setReachable('nomad', s.reachable) }),
-      consul: createReachabilityProbe({ name: 'consul', probe: backends.pingConsul, intervalMs: interval, log, onChange: (s) => metrics.setReachable('consul', s.reachable) }),
+      nomad: createReachabilityProbe({ name: 'nomad', probe: backends.pingNomad, ...timing, onChange: (s) => metrics.setReachable('nomad', s.reachable) }),
+      consul: createReachabilityProbe({ name: 'consul', probe: backends.pingConsul, ...timing, onChange: (s) => metrics.setReachable('consul', s.reachable) }),
     };
     for (const [name, probe] of Object.entries(probes)) {
       probe.start();

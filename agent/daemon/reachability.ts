@@ -1,5 +1,6 @@
-// Keeps asking one backend (Nomad or Consul) a cheap question on a short
-// interval, so the agent notices an outage and a return within about a second.
+// Keeps asking one backend (Nomad or Consul) a cheap question: often while it
+// is unreachable, so its return is noticed within about a second, and less
+// often while it answers, so an idle agent stays idle.
 import type { Logger } from '../log.js';
 
 export interface Reachability {
@@ -21,11 +22,16 @@ export interface ReachabilityProbe {
 export interface ReachabilityOptions {
   readonly name: string;
   readonly probe: (signal: AbortSignal) => Promise<unknown>;
+  /** Between probes while the backend is unreachable. */
   readonly intervalMs: number;
+  /** Between probes while it answers (default: intervalMs). */
+  readonly reachableIntervalMs?: number;
   readonly log: Logger;
   readonly onChange?: (state: Reachability) => void;
   readonly now?: () => number;
 }
+
+const PROBE_TIMEOUT_MS = 1000;
 
 function reasonOf(err: unknown): string {
   if (err instanceof Error) return err.message;
@@ -53,7 +59,7 @@ export function createReachabilityProbe(options: ReachabilityOptions): Reachabil
 
   async function probeOnce(): Promise<Reachability> {
     controller = new AbortController();
-    const timeout = setTimeout(() => controller?.abort(), Math.max(options.intervalMs, 1000));
+    const timeout = setTimeout(() => controller?.abort(), Math.max(options.intervalMs, PROBE_TIMEOUT_MS));
     try {
       await options.probe(controller.signal);
       return record({ reachable: true, since: now() });
@@ -76,7 +82,7 @@ export function createReachabilityProbe(options: ReachabilityOptions): Reachabil
       void probeNow().finally(() => {
         if (timer !== undefined) schedule();
       });
-    }, options.intervalMs);
+    }, current.reachable ? (options.reachableIntervalMs ?? options.intervalMs) : options.intervalMs);
     timer.unref();
   }
 

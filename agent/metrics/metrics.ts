@@ -20,7 +20,8 @@ export interface AgentMetrics {
 
 export function createMetrics(options: { readonly processMetrics?: boolean } = {}): AgentMetrics {
   const registry = new Registry();
-  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'hearth_' });
+  // The event-loop-delay monitor samples on a timer; 1 s keeps an idle agent idle.
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'hearth_', eventLoopMonitoringPrecision: 1000 });
 
   const reachable = new Gauge({
     name: 'hearth_backend_reachable',

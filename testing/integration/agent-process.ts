@@ -16,6 +16,12 @@ export interface AgentProcessOptions {
   readonly listenHost?: string;
   readonly token?: string;
   readonly env?: Record<string, string>;
+  /** Default debug, so the token tests see everything the agent can print. */
+  readonly logLevel?: string;
+  /** discovery.wait (default 2s). */
+  readonly discoveryWait?: string;
+  /** Node.js flags before the script. */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface AgentProcess {
@@ -45,15 +51,17 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
     api: { listen: `${host.includes(':') ? `[${host}]` : host}:0`, ...(options.token === undefined ? {} : { token: options.token }) },
     nomad: { addr: options.nomadAddr },
     consul: { addr: options.consulAddr },
-    discovery: { wait: '2s' },
+    discovery: { wait: options.discoveryWait ?? '2s' },
+    // The power manager needs eBPF and is tested on its own; these agents run without it.
+    power: { enabled: false },
     state: { dir: join(dir, 'state') },
     join: { inventory: join(dir, 'inventory.yaml'), playbook: join(dir, 'playbook.yaml'), provisioner: ['true'] },
-    log: { level: 'debug' },
+    log: { level: options.logLevel ?? 'debug' },
   };
   const configPath = join(dir, 'hearth.yaml');
   writeFileSync(configPath, toYaml(config), { mode: 0o600 });
   const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, ...options.env };
-  const child = spawn(process.execPath, [HEARTH_BIN(), 'agent', '--config', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), HEARTH_BIN(), 'agent', '--config', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -1,0 +1,28 @@
+// The agent benchmark in --quick mode prints every figure it promises. No
+// speed is asserted here: figures are for people to read.
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { repoPath } from '../../../agent/util/paths.js';
+
+test('the agent benchmark in quick mode prints the machine and each part\'s figures', async (t) => {
+  const child = spawn(process.execPath, [repoPath('dist', 'testing', 'bench', 'run.js'), 'agent', '--quick'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+  t.teardown(() => {
+    clearTimeout(timer);
+    child.kill('SIGKILL');
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  t.is(code, 0, err);
+  t.regex(out, /^machine: nproc \d+, cpu .+, kernel .+, node v\d+/m);
+  t.regex(out, /agent RSS max \d+\.\d MB .*baseline bare node process \d+\.\d MB/);
+  t.regex(out, /agent CPU \d+\.\d+% of one core/);
+  t.regex(out, /hearth discovery \(blocking queries, in-process\) +p50 +[\d.]+ ms +p99 +[\d.]+ ms/);
+  t.regex(out, /baseline: 1 s polling watcher +p50 +[\d.]+ ms/);
+  t.regex(out, /baseline\/hearth: p50 [\d.]+x/);
+  t.regex(out, /blocking query answer after a change +p50 +[\d.]+ ms +p99 +[\d.]+ ms/);
+  t.regex(out, /\(d\) Consul back .*\n +p50 [\d.]+ ms +max [\d.]+ ms/);
+});
