@@ -86,24 +86,27 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
     });
   };
 
+  /** Nomad's getClientStatus: failed, else running, else pending, else complete. */
   const updateStatus = (): void => {
     const states = Object.values(alloc.TaskStates);
     const failed = states.some((s) => s.State === 'dead' && s.Failed);
-    const allDead = states.length > 0 && states.every((s) => s.State === 'dead');
-    const anyRunning = states.some((s) => s.State === 'running');
+    const running = states.some((s) => s.State === 'running');
+    const pending = states.some((s) => s.State === 'pending');
+    const allDead = states.length > 0 && !running && !pending;
     const before = alloc.ClientStatus;
-    if (failed && !stopping) {
-      alloc.ClientStatus = allDead ? 'failed' : alloc.ClientStatus;
-      if (!allDead) void killSiblings();
-    }
-    if (allDead) {
-      alloc.ClientStatus = failed ? 'failed' : 'complete';
-      alloc.ClientDescription = failed ? 'Failed tasks' : 'All tasks have completed';
-    } else if (anyRunning && !failed) {
+    if (failed) {
+      alloc.ClientStatus = 'failed';
+      alloc.ClientDescription = 'Failed tasks';
+      if (!allDead && !stopping) void killSiblings();
+    } else if (running) {
       alloc.ClientStatus = 'running';
       alloc.ClientDescription = 'Tasks are running';
-    } else if (!anyRunning && alloc.ClientStatus === 'pending') {
+    } else if (pending) {
+      alloc.ClientStatus = 'pending';
       alloc.ClientDescription = 'No tasks have started';
+    } else if (allDead) {
+      alloc.ClientStatus = 'complete';
+      alloc.ClientDescription = 'All tasks have completed';
     }
     if (alloc.ClientStatus === 'running' && before !== 'running' && !stopping) registerServices();
     if (alloc.ClientStatus !== 'running' && before === 'running') deregisterServices();
