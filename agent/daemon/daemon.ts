@@ -45,7 +45,9 @@ interface Part {
 }
 
 const IDENTITY_DEADLINE_MS = 2000;
-const STOP_DEADLINE_MS = 4000;
+/** Longest wait for one part to stop, and for the whole stop (SIGTERM must end the process within 5 s). */
+const PART_STOP_DEADLINE_MS = 2500;
+const STOP_BUDGET_MS = 4000;
 
 export function createDaemon(options: DaemonOptions): Daemon {
   const { loaded, log } = options;
@@ -151,11 +153,13 @@ export function createDaemon(options: DaemonOptions): Daemon {
     },
     async stop() {
       stopping = true;
+      // One budget for the whole stop, so a hanging backend cannot hold the process past it.
+      const deadline = Date.now() + STOP_BUDGET_MS;
       // Reverse order: the registration goes first, so Consul stops sending checks here.
       while (started.length > 0) {
         const part = started.pop();
         if (part === undefined) break;
-        await stopWithin(part.name, STOP_DEADLINE_MS, () => part.stop(), log);
+        await stopWithin(part.name, Math.max(100, Math.min(PART_STOP_DEADLINE_MS, deadline - Date.now())), () => part.stop(), log);
       }
       log.info('agent stopped');
     },

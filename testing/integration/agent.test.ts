@@ -52,8 +52,8 @@ for (const kind of kinds) {
     const agent = await useAgent(t, backend);
     await waitForHealth(agent, 'ok');
     await backend.pauseConsul();
-    const degraded = await waitForHealth(agent, 'degraded');
-    t.true(degraded.reasons.some((r) => r.startsWith('consul:')));
+    const degraded = await waitForHealth(agent, 'degraded', 'consul:');
+    t.true(degraded.reasons.some((r) => r.includes(backend.nodes[0]?.consulAddr ?? '?')));
     const metrics = await (await fetch(`${agent.url}/metrics`)).text();
     t.regex(metrics, /^hearth_backend_reachable\{backend="consul"\} 0$/m);
     await backend.resumeConsul({ wipe: false });
@@ -79,8 +79,8 @@ for (const kind of kinds) {
     const backend = await useCluster(t, kind);
     await backend.pauseNomad();
     const agent = await useAgent(t, backend);
-    const degraded = await waitForHealth(agent, 'degraded');
-    t.true(degraded.reasons.some((r) => r.startsWith('nomad: cannot reach Nomad at')));
+    const degraded = await waitForHealth(agent, 'degraded', 'nomad: cannot reach Nomad at');
+    t.true(degraded.reasons.some((r) => r.includes(backend.nodes[0]?.nomadAddr ?? '?')));
     await backend.resumeNomad();
     await waitForHealth(agent, 'ok');
   });
@@ -94,6 +94,16 @@ for (const kind of kinds) {
     t.is(code, 0);
     const left = await readCatalogService(backend.consulAddr, 'hearth-agent');
     t.false(left.some((e) => e.ServiceID === `hearth-agent-${agent.nodeName}`));
+    t.regex(agent.output(), /"msg":"agent stopped"/);
+  });
+
+  test(`[${kind}] SIGTERM while Consul does not answer still stops the agent with exit 0`, async (t) => {
+    const backend = await useCluster(t, kind);
+    const agent = await useAgent(t, backend);
+    await waitForHealth(agent, 'ok');
+    await backend.pauseConsul();
+    await waitForHealth(agent, 'degraded');
+    t.is(await agent.stop('SIGTERM'), 0);
     t.regex(agent.output(), /"msg":"agent stopped"/);
   });
 

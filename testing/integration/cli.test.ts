@@ -113,3 +113,9 @@ test('hearth config check prints the config with every secret redacted', async (
   t.is(doc.config.api.token, '[redacted]');
   t.is(doc.config.nomad.token, '[redacted]');
 });
+
+test('hearth agent refuses a malformed --listen with exit 1 naming the flag', async (t) => {
+  const result = await runHearth(['agent', '--listen', 'localhost'], { HEARTH_STATE_DIR: tmpdir() });
+  t.is(result.code, 1);
+  t.regex(result.stderr, /Expected HOST:PORT such as 127\.0\.0\.1:8000 for `api\.listen` \(from --listen\), got "localhost"/);
+});

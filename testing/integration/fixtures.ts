@@ -30,9 +30,12 @@ export async function useAgent(
   return { ...agent, nodeName: node.name };
 }
 
-export async function waitForHealth(agent: AgentProcess, status: 'ok' | 'degraded', timeoutMs = 15_000): Promise<{ status: string; reasons: string[] }> {
-  return await waitFor(`/health to say ${status}`, async () => {
+/** Waits for /health to say `status`; with `reason`, also for a reason starting with it ("consul:"). */
+export async function waitForHealth(agent: AgentProcess, status: 'ok' | 'degraded', reason?: string): Promise<{ status: string; reasons: string[] }> {
+  return await waitFor(`/health to say ${status}${reason === undefined ? '' : ` because of ${reason}`}`, async () => {
     const { body } = await agent.getJson('/health');
-    return body?.status === status ? (body as { status: string; reasons: string[] }) : undefined;
-  }, { timeoutMs });
+    const health = body as { status: string; reasons: string[] } | undefined;
+    if (health?.status !== status) return undefined;
+    return reason === undefined || health.reasons.some((r) => r.startsWith(reason)) ? health : undefined;
+  }, { timeoutMs: 20_000 });
 }
