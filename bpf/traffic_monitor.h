@@ -56,7 +56,7 @@ struct service_stats {
 	__u64 activity_bytes;    /* TCP payload of non-check connections, both ways */
 	__s64 open_connections;  /* +1 on one CPU, -1 maybe on another: only the sum means anything */
 	__u64 check_connections; /* check connections and payload-less probes */
-	__u64 last_activity_ns;  /* bpf_ktime_get_coarse_ns() (CLOCK_MONOTONIC_COARSE); the reader takes the max */
+	__u64 last_activity_ns;  /* last client payload of an activity connection: bpf_ktime_get_coarse_ns(); the reader takes the max */
 };
 
 /* One TCP connection to a service, seen from the service's side. */

@@ -16,9 +16,10 @@ import { createInterfaceIndexer } from './interfaces.js';
 import { lastErrno, loadLibbpf, type Libbpf, type NativePointer } from './libbpf.js';
 import { createServiceMaps, type ServiceEntry, type ServiceMaps } from './service-maps.js';
 import { startSynEventReader, type SynEventReader } from './syn-events.js';
-import { attachTc, destroyClsact, detachTc, ensureClsact, removeLeftover, type TcPlace } from './tc.js';
+import { attachTc, clsactIsEmpty, destroyClsact, detachTc, ensureClsact, HEARTH_TC_PRIORITY, removeLeftover, type TcPlace } from './tc.js';
 
 export { defaultInterfaces } from './interfaces.js';
+export { HEARTH_TC_PRIORITY } from './tc.js';
 
 export interface WatchedService {
   id: number;
@@ -36,7 +37,7 @@ export interface ServiceCounters {
   activityBytes: bigint;
   openConnections: number;
   checkConnections: bigint;
-  /** CLOCK_MONOTONIC_COARSE ns (jiffy resolution) of the last activity payload, comparable with process.hrtime.bigint(); 0n: none yet. */
+  /** CLOCK_MONOTONIC_COARSE ns (jiffy resolution) of the last client payload on an activity connection, comparable with process.hrtime.bigint(); 0n: none yet. */
   lastActivityNs: bigint;
 }
 
@@ -70,6 +71,12 @@ export interface TrafficMonitorOptions {
   log: Logger;
   /** Network namespace for sk_lookup (the hold); default: this process's. */
   netnsPath?: string;
+  /**
+   * tc priority of hearth's filters (1-65535; default HEARTH_TC_PRIORITY).
+   * Crash recovery looks only at this priority, so monitors with different
+   * priorities (parallel test runs) leave each other alone.
+   */
+  tcPriority?: number;
 }
 
 const PROGRAM_INGRESS = 'hearth_tc_ingress';
@@ -112,6 +119,10 @@ function toEntry(svc: WatchedService, source: string): ServiceEntry {
 export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonitor {
   if (!Array.isArray(opts.interfaces) || opts.interfaces.length === 0 || opts.interfaces.some((n) => typeof n !== 'string' || n === '')) {
     throw invalidInput('interfaces', 'a non-empty list of interface names', opts.interfaces, SOURCE);
+  }
+  const tcPriority = opts.tcPriority ?? HEARTH_TC_PRIORITY;
+  if (!Number.isInteger(tcPriority) || tcPriority < 1 || tcPriority > 0xffff) {
+    throw invalidInput('tcPriority', 'an integer from 1 to 65535', opts.tcPriority, SOURCE);
   }
   const log = opts.log.child({ module: 'bpf' });
   const objectPath = opts.objectPath ?? repoPath('bpf', 'build', 'traffic_monitor.bpf.o');
@@ -173,7 +184,10 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
       });
     }
     for (const place of state.places.splice(0)) attempt(() => detachTc(state.lib, place));
-    for (const hook of state.createdClsact.splice(0)) attempt(() => destroyClsact(state.lib, hook));
+    for (const hook of state.createdClsact.splice(0)) {
+      if (clsactIsEmpty(hook.ifname)) attempt(() => destroyClsact(state.lib, hook));
+      else log.info({ interface: hook.ifname }, 'kept the clsact qdisc: other filters use it');
+    }
     state.obj.close();
     for (const err of failures) log.error({ err }, 'traffic monitor teardown step failed');
     if (failures.length > 0) throw failures[0];
@@ -184,9 +198,9 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
     const wanted: TcPlace[] = [];
     for (const ifname of ifnames) {
       const ifindex = indexer.indexOf(ifname);
-      wanted.push({ ifname, ifindex, direction: 'ingress' });
+      wanted.push({ ifname, ifindex, direction: 'ingress', priority: tcPriority });
       // On lo every packet crosses egress and then ingress: count it once, at ingress.
-      if (ifname !== 'lo') wanted.push({ ifname, ifindex, direction: 'egress' });
+      if (ifname !== 'lo') wanted.push({ ifname, ifindex, direction: 'egress', priority: tcPriority });
     }
     for (const ifname of ifnames) {
       const place = wanted.find((p) => p.ifname === ifname);

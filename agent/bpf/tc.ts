@@ -1,9 +1,11 @@
 // TC clsact attachments of hearth's programs. hearth's filters sit at one
-// fixed handle and priority (HEARTH_TC_HANDLE / HEARTH_TC_PRIORITY) so a later
+// fixed handle and priority (HEARTH_TC_HANDLE / HEARTH_TC_PRIORITY, the
+// priority configurable for tests that run monitors side by side) so a later
 // run can find what a crashed run left behind: a tc filter created over
 // netlink outlives the process that made it. A filter there is removed only
 // if its program's name starts with "hearth_" and no live process holds the
 // program (a running agent does); nothing else is touched.
+import { execFileSync } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import koffi from 'koffi';
 import { HearthError } from '../errors.js';
@@ -21,6 +23,8 @@ export interface TcPlace {
   readonly ifname: string;
   readonly ifindex: number;
   readonly direction: TcDirection;
+  /** tc priority of hearth's filter (HEARTH_TC_PRIORITY unless configured). */
+  readonly priority: number;
 }
 
 function hookOf(place: Pick<TcPlace, 'ifindex'>, attachPoint: number): TcHook {
@@ -31,8 +35,8 @@ function directionPoint(direction: TcDirection): number {
   return direction === 'ingress' ? BPF_TC_INGRESS : BPF_TC_EGRESS;
 }
 
-function hearthOpts(progFd = 0): TcOpts {
-  return { sz: koffi.sizeof(BpfTcOpts), prog_fd: progFd, flags: 0, prog_id: 0, handle: HEARTH_TC_HANDLE, priority: HEARTH_TC_PRIORITY };
+function hearthOpts(place: Pick<TcPlace, 'priority'>, progFd = 0): TcOpts {
+  return { sz: koffi.sizeof(BpfTcOpts), prog_fd: progFd, flags: 0, prog_id: 0, handle: HEARTH_TC_HANDLE, priority: place.priority };
 }
 
 /** Creates the clsact qdisc on the interface; true if this call created it (false: it existed). */
@@ -41,6 +45,26 @@ export function ensureClsact(lib: Libbpf, place: Pick<TcPlace, 'ifname' | 'ifind
   if (rc === 0) return true;
   if (errnoName(rc) === 'EEXIST') return false;
   throw bpfError('bpf_tc_hook_create', rc, { interface: place.ifname });
+}
+
+/**
+ * True when `tc filter show` lists no filter in either direction of the
+ * interface. Removing a clsact qdisc removes every filter on it, so hearth
+ * removes one (even one it created) only when nobody else has added a filter
+ * since. When `tc` cannot answer, the qdisc is assumed in use and kept.
+ */
+export function clsactIsEmpty(ifname: string): boolean {
+  try {
+    return (['ingress', 'egress'] as const).every((direction) => {
+      const out = execFileSync('tc', ['-j', 'filter', 'show', 'dev', ifname, direction], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      return (JSON.parse(out.trim() === '' ? '[]' : out) as unknown[]).length === 0;
+    });
+  } catch {
+    return false;
+  }
 }
 
 /** Removes the clsact qdisc (and every filter on it): only for a qdisc this process created. */
@@ -53,14 +77,14 @@ export function destroyClsact(lib: Libbpf, place: Pick<TcPlace, 'ifname' | 'ifin
 
 /** Attaches `progFd` at hearth's handle/priority; returns the kernel's program id. */
 export function attachTc(lib: Libbpf, place: TcPlace, progFd: number): number {
-  const opts = hearthOpts(progFd);
+  const opts = hearthOpts(place, progFd);
   const rc = lib.bpf_tc_attach(hookOf(place, directionPoint(place.direction)), opts);
   if (rc < 0) throw bpfError('bpf_tc_attach', rc, { interface: place.ifname, direction: place.direction });
   return opts.prog_id;
 }
 
 export function detachTc(lib: Libbpf, place: TcPlace): void {
-  const rc = lib.bpf_tc_detach(hookOf(place, directionPoint(place.direction)), hearthOpts());
+  const rc = lib.bpf_tc_detach(hookOf(place, directionPoint(place.direction)), hearthOpts(place));
   if (rc < 0 && errnoName(rc) !== 'ENOENT') {
     throw bpfError('bpf_tc_detach', rc, { interface: place.ifname, direction: place.direction });
   }
@@ -68,7 +92,7 @@ export function detachTc(lib: Libbpf, place: TcPlace): void {
 
 /** The program id of the filter at hearth's handle/priority, or undefined. */
 export function queryTc(lib: Libbpf, place: TcPlace): number | undefined {
-  const opts = hearthOpts();
+  const opts = hearthOpts(place);
   // "Nothing there" is the usual answer; keep libbpf from printing the kernel's complaint about it.
   const previousPrint = lib.libbpf_set_print(null);
   let rc: number;

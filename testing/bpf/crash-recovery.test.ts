@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createSilentLogger } from '../../agent/log.js';
 import { createTrafficMonitor } from '../../agent/bpf/monitor.js';
 import { createNetns } from '../netns/netns.js';
-import { bpfSkipReason, hearthPrograms, OBJECT_PATH, settle, tcFilters } from './helpers.js';
+import { bpfSkipReason, hearthPrograms, OBJECT_PATH, settle, tcFilters, TEST_TC_PRIORITY } from './helpers.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.js', import.meta.url));
 const skipReason = bpfSkipReason();
@@ -23,9 +23,8 @@ if (skipReason !== undefined) {
     // Foreign filters: a classic-BPF "never matches" filter and a u32 filter, at another priority.
     execFileSync('tc', ['filter', 'add', 'dev', dev, 'ingress', 'pref', '7', 'protocol', 'all', 'bpf', 'bytecode', '1,6 0 0 0,']);
     execFileSync('tc', ['filter', 'add', 'dev', dev, 'egress', 'pref', '7', 'protocol', 'all', 'u32', 'match', 'u32', '0', '0', 'classid', '1:1']);
-    const before = new Set(hearthPrograms().map((p) => p.id));
 
-    const child = spawn(process.execPath, [CHILD, dev], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CHILD, String(TEST_TC_PRIORITY), dev], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     t.teardown(() => child.kill('SIGKILL'));
     await new Promise<void>((resolve, reject) => {
@@ -34,7 +33,9 @@ if (skipReason !== undefined) {
       });
       child.once('exit', (code) => reject(new Error(`crash child exited early (${String(code)})`)));
     });
-    const childPrograms = hearthPrograms().filter((p) => !before.has(p.id)).map((p) => p.id);
+    // The killed run's programs: those its filters run (other test files may load hearth programs meanwhile).
+    const childPrograms = [tcFilters(dev, 'ingress'), tcFilters(dev, 'egress')]
+      .flatMap((text) => [...text.matchAll(/hearth_tc_\w+:\[(\d+)\]/g)].map((m) => Number(m[1])));
     child.kill('SIGKILL');
     await exited;
 
@@ -42,7 +43,7 @@ if (skipReason !== undefined) {
     t.regex(tcFilters(dev, 'ingress'), /hearth_tc_ingre/);
     t.regex(tcFilters(dev, 'egress'), /hearth_tc_egres/);
 
-    const monitor = createTrafficMonitor({ interfaces: [dev], objectPath: OBJECT_PATH, log: createSilentLogger() });
+    const monitor = createTrafficMonitor({ interfaces: [dev], objectPath: OBJECT_PATH, log: createSilentLogger(), tcPriority: TEST_TC_PRIORITY });
     t.teardown(() => monitor.stop());
     await monitor.start();
     await monitor.stop();
@@ -55,15 +56,16 @@ if (skipReason !== undefined) {
     const remaining = await settle(
       () => new Set(hearthPrograms().map((p) => p.id)),
       (ids) => childPrograms.every((id) => !ids.has(id)),
+      10_000,
     );
-    t.true(childPrograms.length >= 2);
+    t.is(childPrograms.length, 2);
     t.deepEqual(childPrograms.filter((id) => remaining.has(id)), []);
   });
 
   test.serial('start() leaves the filters of a live hearth run alone and fails naming its pid', async (t) => {
     const ns = await createNetns('hbpc');
     t.teardown(() => ns.destroy());
-    const child = spawn(process.execPath, [CHILD, ns.vethHost], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CHILD, String(TEST_TC_PRIORITY), ns.vethHost], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     t.teardown(async () => {
       child.kill('SIGKILL');
@@ -76,7 +78,7 @@ if (skipReason !== undefined) {
       child.once('exit', (code) => reject(new Error(`child exited early (${String(code)})`)));
     });
 
-    const monitor = createTrafficMonitor({ interfaces: [ns.vethHost], objectPath: OBJECT_PATH, log: createSilentLogger() });
+    const monitor = createTrafficMonitor({ interfaces: [ns.vethHost], objectPath: OBJECT_PATH, log: createSilentLogger(), tcPriority: TEST_TC_PRIORITY });
     t.teardown(() => monitor.stop());
     await t.throwsAsync(monitor.start(), { code: 'HEARTH_ERR_BPF', message: new RegExp(`pid ${String(child.pid)}`) });
     t.regex(tcFilters(ns.vethHost, 'ingress'), /hearth_tc_ingre/);

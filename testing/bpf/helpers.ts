@@ -9,6 +9,13 @@ import { repoPath } from '../../agent/util/paths.js';
 
 export const OBJECT_PATH = repoPath('bpf', 'build', 'traffic_monitor.bpf.o');
 
+/**
+ * A tc priority of this test process's own (not hearth's default), so test
+ * files, and other suites using the monitor, can run side by side without
+ * taking each other's filters for leftovers.
+ */
+export const TEST_TC_PRIORITY = randomInt(0x4900, 0x4a00);
+
 /** Why the kernel tests cannot run here, or undefined when they can (builds the object first). */
 export function bpfSkipReason(): string | undefined {
   if (process.getuid?.() !== 0) return 'the eBPF tests need root (CAP_BPF + CAP_NET_ADMIN)';
@@ -110,15 +117,33 @@ export interface BpfInventory {
   links: Set<number>;
 }
 
-function ids(kind: 'prog' | 'map' | 'link'): Set<number> {
+function show<T>(kind: 'prog' | 'map' | 'link'): T[] {
   const out = execFileSync('bpftool', ['-j', kind, 'show'], { encoding: 'utf8' });
-  const parsed = JSON.parse(out === '' ? '[]' : out) as Array<{ id: number }>;
-  return new Set(parsed.map((e) => e.id));
+  return JSON.parse(out.trim() === '' ? '[]' : out) as T[];
 }
 
 /** Ids of every BPF program, map and link on the host right now. */
 export function bpfInventory(): BpfInventory {
+  const ids = (kind: 'prog' | 'map' | 'link') => new Set(show<{ id: number }>(kind).map((e) => e.id));
   return { programs: ids('prog'), maps: ids('map'), links: ids('link') };
+}
+
+/**
+ * Everything one loaded object holds, found from one of its programs: the
+ * maps that program uses, every program using those maps, and every link of
+ * those programs. Exact even while other monitors run on the host.
+ */
+export function objectInventory(seedProgramId: number): BpfInventory {
+  const progs = show<{ id: number; map_ids?: number[] }>('prog');
+  const maps = new Set(progs.find((p) => p.id === seedProgramId)?.map_ids ?? []);
+  const programs = new Set(progs.filter((p) => (p.map_ids ?? []).some((m) => maps.has(m))).map((p) => p.id));
+  const links = new Set(show<{ id: number; prog_id: number }>('link').filter((l) => programs.has(l.prog_id)).map((l) => l.id));
+  return { programs, maps, links };
+}
+
+/** Program ids of the hearth filters on an interface (from `tc filter show`). */
+export function tcProgramIds(ifname: string, direction: 'ingress' | 'egress'): number[] {
+  return [...tcFilters(ifname, direction).matchAll(/hearth_tc_\w+:\[(\d+)\]/g)].map((m) => Number(m[1]));
 }
 
 /** Names of hearth programs currently loaded (bpftool prog show). */
@@ -136,4 +161,9 @@ export function tcFilters(ifname: string, direction: 'ingress' | 'egress'): stri
   } catch {
     return '';
   }
+}
+
+/** The lines of `tcFilters` at one priority (other suites may attach on lo meanwhile at theirs). */
+export function tcFiltersAt(ifname: string, direction: 'ingress' | 'egress', priority: number): string[] {
+  return tcFilters(ifname, direction).split('\n').filter((line) => line.includes(`pref ${priority} `));
 }

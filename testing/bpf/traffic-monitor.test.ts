@@ -8,15 +8,15 @@ import { createSilentLogger } from '../../agent/log.js';
 import { createTrafficMonitor, type SynEvent, type TrafficMonitor } from '../../agent/bpf/monitor.js';
 import { createNetns } from '../netns/netns.js';
 import {
-  bpfInventory, bpfSkipReason, closeSocket, connectTo, freePort, hearthPrograms, OBJECT_PATH, roundTrip, settle,
-  startEchoServer, tcFilters, uniqueLoopback,
+  bpfInventory, bpfSkipReason, objectInventory, tcProgramIds, type BpfInventory, closeSocket, connectTo, freePort, hearthPrograms, OBJECT_PATH, roundTrip, settle,
+  startEchoServer, tcFilters, tcFiltersAt, TEST_TC_PRIORITY, uniqueLoopback,
 } from './helpers.js';
 
 const CLIENT = fileURLToPath(new URL('../netns/tcp-client.js', import.meta.url));
 const skipReason = bpfSkipReason();
 
 async function startMonitor(t: ExecutionContext, interfaces: string[]): Promise<TrafficMonitor> {
-  const monitor = createTrafficMonitor({ interfaces, objectPath: OBJECT_PATH, log: createSilentLogger() });
+  const monitor = createTrafficMonitor({ interfaces, objectPath: OBJECT_PATH, log: createSilentLogger(), tcPriority: TEST_TC_PRIORITY });
   t.teardown(() => monitor.stop());
   await monitor.start();
   return monitor;
@@ -48,10 +48,12 @@ if (skipReason !== undefined) {
   test.skip(`eBPF kernel tests: ${skipReason}`, () => undefined);
 } else {
   test.serial('the object loads and its programs appear in the kernel under hearth_ names while started', async (t) => {
-    const before = new Set(hearthPrograms().map((p) => p.id));
     const monitor = await startMonitor(t, ['lo']);
-    const mine = hearthPrograms().filter((p) => !before.has(p.id)).map((p) => p.name).sort();
-    t.deepEqual(mine, ['hearth_sk_lookup', 'hearth_tc_egress', 'hearth_tc_ingress']);
+    const [seed] = tcProgramIds('lo', 'ingress').filter((id) => tcFiltersAt('lo', 'ingress', TEST_TC_PRIORITY).join('\n').includes(`[${id}]`));
+    if (seed === undefined) throw new Error('no hearth filter on lo at the test priority');
+    const ours = objectInventory(seed);
+    const names = hearthPrograms().filter((p) => ours.programs.has(p.id)).map((p) => p.name).sort();
+    t.deepEqual(names, ['hearth_sk_lookup', 'hearth_tc_egress', 'hearth_tc_ingress']);
     t.regex(tcFilters('lo', 'ingress'), /hearth_tc_ingre/); // the kernel keeps 15 characters of a program name
     t.deepEqual(monitor.interfaces(), ['lo']);
   });
@@ -257,7 +259,7 @@ if (skipReason !== undefined) {
     const host = uniqueLoopback();
     const server = await startEchoServer(host);
     t.teardown(() => server.close());
-    const monitor = createTrafficMonitor({ interfaces: ['lo'], objectPath: OBJECT_PATH, log: createSilentLogger() });
+    const monitor = createTrafficMonitor({ interfaces: ['lo'], objectPath: OBJECT_PATH, log: createSilentLogger(), tcPriority: TEST_TC_PRIORITY });
     t.teardown(() => monitor.stop());
     monitor.watch({ id: 81, address: host, port: server.port, protocol: 'tcp' });
     monitor.setSleeping(81, true);
@@ -280,33 +282,40 @@ if (skipReason !== undefined) {
   test.serial('stop() leaves no program, map, link or tc filter behind', async (t) => {
     const ns = await createNetns('hbpf');
     t.teardown(() => ns.destroy());
-    const before = bpfInventory();
-    const filtersBefore = ['lo', ns.vethHost].flatMap((d) => [tcFilters(d, 'ingress'), tcFilters(d, 'egress')]);
+    // lo: only our priority (other suites may use lo meanwhile); our own veth: everything.
+    const filterState = () => [
+      ...tcFiltersAt('lo', 'ingress', TEST_TC_PRIORITY),
+      ...tcFiltersAt('lo', 'egress', TEST_TC_PRIORITY),
+      tcFilters(ns.vethHost, 'ingress'),
+      tcFilters(ns.vethHost, 'egress'),
+    ];
+    const filtersBefore = filterState();
 
-    const monitor = createTrafficMonitor({ interfaces: ['lo', ns.vethHost], objectPath: OBJECT_PATH, log: createSilentLogger() });
+    const monitor = createTrafficMonitor({ interfaces: ['lo', ns.vethHost], objectPath: OBJECT_PATH, log: createSilentLogger(), tcPriority: TEST_TC_PRIORITY });
     t.teardown(() => monitor.stop());
     await monitor.start();
     monitor.watch({ id: 71, address: ns.hostAddr, port: 8080, protocol: 'tcp' });
-    const during = bpfInventory();
-    const added = (now: Set<number>, then: Set<number>) => [...now].filter((id) => !then.has(id));
-    t.true(added(during.programs, before.programs).length >= 3);
-    t.true(added(during.maps, before.maps).length >= 5);
-    t.true(added(during.links, before.links).length >= 1);
-    t.regex(tcFilters(ns.vethHost, 'egress'), /hearth_tc_egres/);
+    const [seed] = tcProgramIds(ns.vethHost, 'egress');
+    if (seed === undefined) throw new Error('no hearth filter on the veth while started');
+    const ours = objectInventory(seed);
+    t.is(ours.programs.size, 3);
+    t.true(ours.maps.size >= 6);
+    t.is(ours.links.size, 1);
+    t.is(tcFiltersAt('lo', 'ingress', TEST_TC_PRIORITY).length, 2); // the filter's two lines
 
     await monitor.stop();
-    const after = await settle(bpfInventory, (inv) =>
-      added(during.programs, before.programs).every((id) => !inv.programs.has(id))
-      && added(during.maps, before.maps).every((id) => !inv.maps.has(id)));
-    t.deepEqual(added(during.programs, before.programs).filter((id) => after.programs.has(id)), []);
-    t.deepEqual(added(during.maps, before.maps).filter((id) => after.maps.has(id)), []);
-    t.deepEqual(added(during.links, before.links).filter((id) => after.links.has(id)), []);
-    const filtersAfter = ['lo', ns.vethHost].flatMap((d) => [tcFilters(d, 'ingress'), tcFilters(d, 'egress')]);
-    t.deepEqual(filtersAfter, filtersBefore);
+    const still = (inv: BpfInventory) => ({
+      programs: [...ours.programs].filter((id) => inv.programs.has(id)),
+      maps: [...ours.maps].filter((id) => inv.maps.has(id)),
+      links: [...ours.links].filter((id) => inv.links.has(id)),
+    });
+    const left = await settle(() => still(bpfInventory()), (l) => l.programs.length + l.maps.length + l.links.length === 0);
+    t.deepEqual(left, { programs: [], maps: [], links: [] });
+    t.deepEqual(filterState(), filtersBefore);
   });
 
   test.serial('bad service definitions are refused and change nothing', async (t) => {
-    const monitor = createTrafficMonitor({ interfaces: ['lo'], objectPath: OBJECT_PATH, log: createSilentLogger() });
+    const monitor = createTrafficMonitor({ interfaces: ['lo'], objectPath: OBJECT_PATH, log: createSilentLogger(), tcPriority: TEST_TC_PRIORITY });
     t.throws(() => monitor.watch({ id: 1, address: 'localhost', port: 80, protocol: 'tcp' }), { message: /address/ });
     t.throws(() => monitor.watch({ id: 1, address: '127.0.0.1', port: 0, protocol: 'tcp' }), { message: /port/ });
     t.throws(() => monitor.watch({ id: 1, address: '127.0.0.1', port: 80, protocol: 'tcp', checkPrefix: 'x'.repeat(33) }), {
@@ -317,10 +326,10 @@ if (skipReason !== undefined) {
   });
 
   test.serial('an interface that does not exist fails start() naming it, and nothing stays attached', async (t) => {
-    const before = tcFilters('lo', 'ingress');
-    const monitor = createTrafficMonitor({ interfaces: ['lo', 'hbpf-missing0'], objectPath: OBJECT_PATH, log: createSilentLogger() });
+    const before = tcFiltersAt('lo', 'ingress', TEST_TC_PRIORITY);
+    const monitor = createTrafficMonitor({ interfaces: ['lo', 'hbpf-missing0'], objectPath: OBJECT_PATH, log: createSilentLogger(), tcPriority: TEST_TC_PRIORITY });
     t.teardown(() => monitor.stop());
     await t.throwsAsync(monitor.start(), { code: 'HEARTH_ERR_BPF', message: /hbpf-missing0/ });
-    t.is(tcFilters('lo', 'ingress'), before);
+    t.deepEqual(tcFiltersAt('lo', 'ingress', TEST_TC_PRIORITY), before);
   });
 }

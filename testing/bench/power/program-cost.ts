@@ -11,8 +11,8 @@ import { createServiceMaps } from '../../../agent/bpf/service-maps.js';
 
 const SERVICE_PORT = 8080;
 
-/** Ethernet + IPv4 + TCP (PSH|ACK) from 127.0.0.1:40000 to 127.0.0.1:dstPort, with `payload`. */
-function craftPacket(dstPort: number, payload: string): Buffer {
+/** Ethernet + IPv4 + TCP (PSH|ACK) from 127.0.0.1:srcPort to 127.0.0.1:dstPort, with `payload`. */
+function craftPacket(dstPort: number, payload: string, srcPort = 40000): Buffer {
   const body = Buffer.from(payload);
   const pkt = Buffer.alloc(14 + 20 + 20 + body.length);
   pkt.writeUInt16BE(0x0800, 12);
@@ -22,7 +22,7 @@ function craftPacket(dstPort: number, payload: string): Buffer {
   pkt[23] = 6;
   pkt.set([127, 0, 0, 1], 26);
   pkt.set([127, 0, 0, 1], 30);
-  pkt.writeUInt16BE(40000, 34);
+  pkt.writeUInt16BE(srcPort, 34);
   pkt.writeUInt16BE(dstPort, 36);
   pkt[46] = 0x50;
   pkt[47] = 0x18;
@@ -40,7 +40,18 @@ function runOn(lib: Libbpf, progFd: number, pkt: Buffer, repeat: number): number
   return opts.duration;
 }
 
-export function measureProgramCost(objectPath: string, repeat: number): { unwatchedNs: number; activityNs: number } {
+export interface ProgramCost {
+  /** A non-IP frame: the program returns after reading the Ethernet header; the test-run harness's own cost. */
+  floorNs: number;
+  /** A packet of traffic hearth does not watch. */
+  unwatchedNs: number;
+  /** A client payload packet (a request) of an open connection to a watched service. */
+  requestNs: number;
+  /** A payload packet the service sends on an open connection (a response). */
+  responseNs: number;
+}
+
+export function measureProgramCost(objectPath: string, repeat: number): ProgramCost {
   const lib = loadLibbpf();
   const obj = BpfObject.load(lib, objectPath);
   try {
@@ -55,10 +66,14 @@ export function measureProgramCost(objectPath: string, repeat: number): { unwatc
     if (address === undefined) throw new Error('unreachable: 127.0.0.1 is an address');
     maps.write({ id: 1, address, port: SERVICE_PORT, checkPrefix: new TextEncoder().encode('GET /health '), sleeping: false });
     const progFd = obj.programFd('hearth_tc_ingress');
+    const arp = Buffer.alloc(60);
+    arp.writeUInt16BE(0x0806, 12);
+    const floorNs = runOn(lib, progFd, arp, repeat);
     const unwatchedNs = runOn(lib, progFd, craftPacket(9, 'GET / HTTP/1.1\r\n\r\n'), repeat);
     // The first run adopts the tuple as an open connection; the rest take the steady-state path.
-    const activityNs = runOn(lib, progFd, craftPacket(SERVICE_PORT, 'GET / HTTP/1.1\r\n\r\n'), repeat);
-    return { unwatchedNs, activityNs };
+    const requestNs = runOn(lib, progFd, craftPacket(SERVICE_PORT, 'GET / HTTP/1.1\r\n\r\n'), repeat);
+    const responseNs = runOn(lib, progFd, craftPacket(40000, 'HTTP/1.1 200 OK\r\n\r\n', SERVICE_PORT), repeat);
+    return { floorNs, unwatchedNs, requestNs, responseNs };
   } finally {
     obj.close();
   }
