@@ -102,11 +102,19 @@ export interface SimAlloc {
   PreviousAllocation: string;
   NextAllocation: string;
   FollowupEvalID: string;
+  RescheduleTracker: { Events: RescheduleEvent[] } | null;
   CreateIndex: number;
   ModifyIndex: number;
   AllocModifyIndex: number;
   CreateTime: number;
   ModifyTime: number;
+}
+
+export interface RescheduleEvent {
+  RescheduleTime: number;
+  PrevAllocID: string;
+  PrevNodeID: string;
+  Delay: number;
 }
 
 export function isTerminalClient(status: AllocClientStatus): boolean {

@@ -89,3 +89,23 @@ test('mock_driver honours run_for, exit_code and start_error', async (t) => {
   const failed = await waitFor('start error fails', async () => (await allocsOf(h, 'me')).find((a) => a.ClientStatus === 'failed'));
   t.true(failed.TaskStates?.main?.Events.some((e) => e.Type === 'Driver Failure' && e.DisplayMessage === 'no luck'));
 });
+
+test('a failed allocation is rescheduled after its delay while the reschedule policy allows', async (t) => {
+  const h = await startSim(t);
+  await h.nomad('/v1/jobs', { method: 'PUT', body: mockJob('rs', {
+    group: { RestartPolicy: { Attempts: 0, Mode: 'fail' }, ReschedulePolicy: { Attempts: 1, Interval: 3600e9, Delay: 100e6, DelayFunction: 'constant', Unlimited: false } },
+    task: { Config: { start_error: 'boom' } },
+  }) });
+  const all = await waitFor('two failed allocs', async () => {
+    const list = (await h.nomad('/v1/job/rs/allocations')).json as Array<{ ID: string; ClientStatus: string; NextAllocation: string; FollowupEvalID: string; RescheduleTracker: { Events: Array<{ PrevAllocID: string }> } | null }>;
+    return list.length === 2 && list.every((a) => a.ClientStatus === 'failed') ? list : undefined;
+  });
+  const second = all.find((a) => a.RescheduleTracker !== null);
+  const first = all.find((a) => a.RescheduleTracker === null);
+  t.is(second?.RescheduleTracker?.Events[0]?.PrevAllocID, first?.ID);
+  t.is(first?.NextAllocation, second?.ID);
+  const followup = (await h.nomad(`/v1/evaluation/${first?.FollowupEvalID ?? ''}`)).json as { TriggeredBy: string };
+  t.is(followup.TriggeredBy, 'alloc-failure');
+  await new Promise((r) => setTimeout(r, 400));
+  t.is(((await h.nomad('/v1/job/rs/allocations')).json as unknown[]).length, 2);
+});

@@ -35,9 +35,38 @@ export interface GroupUpdates {
 interface GroupPlan {
   readonly group: TaskGroup;
   readonly place: number[];
+  /** Failed allocations being replaced now, by alloc index. */
+  readonly replacing: Map<number, SimAlloc>;
   readonly stop: Array<{ alloc: SimAlloc; reason: string }>;
   readonly inPlace: SimAlloc[];
   readonly updates: GroupUpdates;
+}
+
+/** How many reschedules led to this allocation within its policy's interval. */
+export function rescheduleAttempts(a: SimAlloc): number {
+  const tg = a.Job.TaskGroups.find((g) => g.Name === a.TaskGroup);
+  const interval = tg?.ReschedulePolicy?.Interval ?? 0;
+  const events = a.RescheduleTracker?.Events ?? [];
+  if (interval <= 0) return events.length;
+  const since = nowNs() - interval;
+  return events.filter((e) => e.RescheduleTime >= since).length;
+}
+
+/** The delay before rescheduling a failed allocation, or undefined when its policy is spent. */
+export function rescheduleDelayNs(a: SimAlloc): number {
+  const policy = a.Job.TaskGroups.find((g) => g.Name === a.TaskGroup)?.ReschedulePolicy;
+  const base = policy?.Delay ?? 30e9;
+  const n = a.RescheduleTracker?.Events.length ?? 0;
+  if (policy?.DelayFunction === 'constant') return base;
+  const grown = base * 2 ** n;
+  return policy?.MaxDelay !== undefined && policy.MaxDelay > 0 ? Math.min(grown, policy.MaxDelay) : grown;
+}
+
+export function canReschedule(a: SimAlloc): boolean {
+  const policy = a.Job.TaskGroups.find((g) => g.Name === a.TaskGroup)?.ReschedulePolicy;
+  if (policy == null) return false;
+  if (policy.Unlimited === true) return true;
+  return rescheduleAttempts(a) < (policy.Attempts ?? 0);
 }
 
 export interface SchedulerClient {
@@ -60,9 +89,14 @@ function groupSpec(job: Job, tg: TaskGroup): string {
   return JSON.stringify([rest, job.Meta ?? null, job.Constraints ?? null, job.Datacenters ?? null]);
 }
 
-function reconcile(job: Job | undefined, allocs: readonly SimAlloc[]): GroupPlan[] {
+/**
+ * A failed allocation keeps its slot until its reschedule evaluation runs
+ * (or forever once its reschedule policy is spent), as Nomad's reconciler does.
+ */
+function reconcile(job: Job | undefined, allocs: readonly SimAlloc[], evalId = ''): GroupPlan[] {
   const plans: GroupPlan[] = [];
-  const live = allocs.filter((a) => a.DesiredStatus === 'run' && a.ClientStatus !== 'failed' && a.ClientStatus !== 'lost');
+  const replacing = allocs.filter((a) => a.DesiredStatus === 'run' && a.ClientStatus === 'failed' && a.NextAllocation === '' && a.FollowupEvalID !== '' && a.FollowupEvalID === evalId);
+  const live = allocs.filter((a) => a.DesiredStatus === 'run' && a.ClientStatus !== 'lost' && a.NextAllocation === '' && !replacing.includes(a));
   const groups = job?.TaskGroups ?? [];
   const known = new Set(groups.map((g) => g.Name));
   const orphans = live.filter((a) => !known.has(a.TaskGroup));
@@ -75,6 +109,12 @@ function reconcile(job: Job | undefined, allocs: readonly SimAlloc[]): GroupPlan
     const keep: SimAlloc[] = [];
     // Batch allocs that completed count as done.
     for (const a of mine) {
+      // A failed alloc of an older version does not hold its slot: the new version replaces it.
+      if (a.ClientStatus === 'failed' && (job === undefined || a.Job.Version !== job.Version)) continue;
+      if (a.ClientStatus === 'failed' && keep.length < desired && !keep.some((k) => k.index === a.index)) {
+        keep.push(a);
+        continue;
+      }
       if (keep.length >= desired || keep.some((k) => k.index === a.index)) {
         stop.push({ alloc: a, reason: job?.Stop === true ? 'alloc not needed as job is stopped' : 'alloc not needed due to job update' });
         updates.Stop += 1;
@@ -83,7 +123,7 @@ function reconcile(job: Job | undefined, allocs: readonly SimAlloc[]): GroupPlan
     const place: number[] = [];
     const spec = job === undefined ? '' : groupSpec(job, tg);
     for (const a of keep) {
-      if (a.ClientStatus === 'complete') {
+      if (a.ClientStatus === 'complete' || a.ClientStatus === 'failed') {
         updates.Ignore += 1;
         continue;
       }
@@ -103,12 +143,14 @@ function reconcile(job: Job | undefined, allocs: readonly SimAlloc[]): GroupPlan
       place.push(i);
       updates.Place += 1;
     }
-    plans.push({ group: tg, place, stop, inPlace, updates });
+    const mineReplacing = new Map(replacing.filter((a) => a.TaskGroup === tg.Name).map((a) => [a.index, a]));
+    plans.push({ group: tg, place, stop, inPlace, updates, replacing: mineReplacing });
   }
   for (const a of orphans) {
     plans.push({
       group: { Name: a.TaskGroup, Tasks: [] },
       place: [],
+      replacing: new Map(),
       stop: [{ alloc: a, reason: job === undefined ? 'alloc not needed as job is stopped' : 'alloc not needed due to job update' }],
       inPlace: [],
       updates: { Place: 0, Stop: 1, InPlaceUpdate: 0, DestructiveUpdate: 0, Ignore: 0, Migrate: 0, Canary: 0, Preemptions: 0 },
@@ -151,7 +193,7 @@ export function createScheduler(deps: { store: NomadStore; client: SchedulerClie
       },
       ports, usage: { cpu: demand.cpu, memoryMb: demand.memoryMb, gpus: demand.gpus },
       DesiredStatus: 'run', DesiredDescription: '', ClientStatus: 'pending', ClientDescription: '', TaskStates: {},
-      DeploymentStatus: null, PreviousAllocation: previous, NextAllocation: '', FollowupEvalID: '',
+      DeploymentStatus: null, PreviousAllocation: previous, NextAllocation: '', FollowupEvalID: '', RescheduleTracker: null,
       CreateIndex: 0, ModifyIndex: 0, AllocModifyIndex: 0, CreateTime: now, ModifyTime: now,
     };
   };
@@ -201,12 +243,18 @@ export function createScheduler(deps: { store: NomadStore; client: SchedulerClie
           metric ??= attempt;
           continue;
         }
-        const previous = plan.stop.find((s) => s.alloc.index === index)?.alloc.ID ?? '';
+        const failed = plan.replacing.get(index);
+        const previous = failed?.ID ?? plan.stop.find((s) => s.alloc.index === index)?.alloc.ID ?? '';
         const alloc = buildAlloc(job, plan.group, index, ev, placement.node.ID, placement.node.Name, placement.ports, previous);
+        if (failed !== undefined) alloc.RescheduleTracker = { Events: [...(failed.RescheduleTracker?.Events ?? []), { RescheduleTime: nowNs(), PrevAllocID: failed.ID, PrevNodeID: failed.NodeID, Delay: rescheduleDelayNs(failed) }] };
         const u = usage.get(placement.node.ID);
         if (u !== undefined) addUsage(u, alloc);
         if (dryRun) continue;
         store.commitAlloc(alloc, 'AllocationCreated');
+        if (failed !== undefined) {
+          failed.NextAllocation = alloc.ID;
+          store.commitAlloc(failed, 'AllocationUpdated');
+        }
         client.start(alloc);
       }
       if (unplaced > 0 && metric !== undefined) {
@@ -222,7 +270,7 @@ export function createScheduler(deps: { store: NomadStore; client: SchedulerClie
     const key = jobKey(ev.Namespace, ev.JobID);
     const job = store.jobs.get(key);
     const allocs = store.allocsOfJob(key);
-    const plans = reconcile(job, allocs);
+    const plans = reconcile(job, allocs, ev.ID);
     const wasBlocked = ev.Status === 'blocked';
     if (wasBlocked) {
       // Only retry when something can now be placed.
@@ -261,6 +309,32 @@ export function createScheduler(deps: { store: NomadStore; client: SchedulerClie
     store.commitEval(ev);
     store.refreshJobStatus(key);
   };
+
+  const timers = new Set<NodeJS.Timeout>();
+  // A failed allocation gets an `alloc-failure` evaluation after its reschedule delay, while its policy allows.
+  store.onAllocCommit((a) => {
+    if (stopped || a.ClientStatus !== 'failed' || a.DesiredStatus !== 'run' || a.FollowupEvalID !== '' || a.NextAllocation !== '') return;
+    const job = store.jobs.get(jobKey(a.Namespace, a.JobID));
+    if (job === undefined || job.Stop === true || job.Version !== a.Job.Version || !canReschedule(a)) return;
+    const delayMs = rescheduleDelayNs(a) / 1e6;
+    const ev = newEval(job, 'alloc-failure');
+    ev.WaitUntil = new Date(Date.now() + delayMs).toISOString();
+    ev.StatusDescription = 'created for delayed rescheduling';
+    a.FollowupEvalID = ev.ID;
+    queueMicrotask(() => {
+      if (stopped) return;
+      store.commitEval(ev);
+      store.commitAlloc(a, 'AllocationUpdated');
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!stopped) {
+          queue.push(ev);
+          drain();
+        }
+      }, delayMs);
+      timers.add(timer);
+    });
+  });
 
   const drain = (): void => {
     if (running || stopped) return;
@@ -301,6 +375,8 @@ export function createScheduler(deps: { store: NomadStore; client: SchedulerClie
     stop() {
       stopped = true;
       queue.length = 0;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
     },
   };
 }

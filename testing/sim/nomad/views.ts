@@ -47,7 +47,7 @@ export function allocStub(a: SimAlloc): Record<string, unknown> {
     DesiredTransition: { Migrate: null, Reschedule: null, ForceReschedule: null, NoShutdownDelay: null },
     TaskStates: Object.keys(a.TaskStates).length === 0 ? null : a.TaskStates,
     DeploymentStatus: a.DeploymentStatus, FollowupEvalID: a.FollowupEvalID, NextAllocation: a.NextAllocation,
-    RescheduleTracker: null, PreemptedAllocations: null, PreemptedByAllocation: '',
+    RescheduleTracker: a.RescheduleTracker, PreemptedAllocations: null, PreemptedByAllocation: '',
     CreateIndex: a.CreateIndex, ModifyIndex: a.ModifyIndex, CreateTime: a.CreateTime, ModifyTime: a.ModifyTime,
   };
 }
