@@ -82,7 +82,7 @@ test('an idle service is put to sleep: scaled to 0, held, placeholder registered
   await until('sleep', () => manager.status('chat').state === 'sleeping' && !cluster.isRunning('chat'));
   t.deepEqual(cluster.scaleCalls.at(-1), { jobId: 'chat', group: 'app', count: 0 });
   t.true(monitor.held.has('chat'));
-  t.true(monitor.sleeping.has('chat'));
+  await until('SYN events once the service is gone', () => monitor.sleeping.has('chat'));
   t.deepEqual(cluster.registrations.get(placeholderId('chat'))?.Meta, { 'hearth-power': 'asleep' });
   const onDisk = JSON.parse(await readFile(join(dir, 'power-state.json'), 'utf8'));
   t.like(onDisk, { version: 1, data: { services: { chat: { state: 'asleep', wakeCount: 2 } } } });

@@ -15,6 +15,10 @@ import { deregisterPlaceholder, isServiceHealthy, registerPlaceholder } from './
 import type { PowerStateStore } from './power-state.js';
 import type { ConsulPort, NomadPort, ServiceCounters, SynEvent, TrafficMonitorPort } from './ports.js';
 import { isGroupRunning, waitUntil } from './wait.js';
+import { isPortListening } from './listening.js';
+
+/** How long a scaled-down service may take to stop listening before SYN events are turned on anyway. */
+const STOP_WAIT_MS = 60_000;
 
 export type PowerState = 'awake' | 'sleeping' | 'waking';
 
@@ -81,6 +85,7 @@ interface Member {
   state: PowerState;
   readonly tracker: IdleTracker;
   hold: HoldServer | undefined;
+  holdFd: number | undefined;
   lastColdStart: ColdStartRecorder | undefined;
 }
 
@@ -156,21 +161,35 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
       draft.services[member.unit.service] = { ...current, ...change };
     });
 
-  /** Steers new connections to a hold listener and shows the service as asleep in Consul. */
+  /**
+   * Steers new connections to a hold listener and shows the service as asleep in Consul. SYN events are turned on
+   * separately (`setSleeping`), once the service is gone: until then its own health checks still connect.
+   */
   const arm = async (member: Member): Promise<void> => {
     const service = member.unit.service;
     if (member.hold === undefined) {
       const hold = createHoldServer({
         log,
         limitMs: deps.holdLimitMs,
-        onHeld: () => requestWake(member.unit.powerGroup, process.hrtime.bigint(), 'packet'),
+        ...(member.unit.checkPrefix === undefined ? {} : { checkPrefix: member.unit.checkPrefix }),
+        onClient: () => void requestWake(member.unit.powerGroup, process.hrtime.bigint(), 'packet'),
       });
-      const fd = await hold.listen();
+      member.holdFd = await hold.listen();
       member.hold = hold;
-      await deps.monitor.hold(service, fd);
+    }
+    if (member.holdFd !== undefined) await deps.monitor.hold(service, member.holdFd);
+    await registerPlaceholder(deps.consul, { service, address: deps.node.address, port: member.unit.port });
+  };
+
+  /** Waits (bounded) until the stopped service no longer listens, then reports its SYNs as wake triggers. */
+  const reportSynsWhenGone = async (member: Member): Promise<void> => {
+    const { service, port } = member.unit;
+    try {
+      await waitUntil(`${service} to stop listening`, Date.now() + STOP_WAIT_MS, pollMs, async () => !(await isPortListening(deps.node.address, port)), aborter.signal);
+    } catch (err) {
+      log.warn({ err, service }, 'service still listens after its scale-down; reporting its SYNs anyway');
     }
     await deps.monitor.setSleeping(service, true);
-    await registerPlaceholder(deps.consul, { service, address: deps.node.address, port: member.unit.port });
   };
 
   const disarm = async (member: Member): Promise<void> => {
@@ -200,6 +219,7 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
         });
         log.info({ service: member.unit.service, jobId: member.unit.jobId, group: member.unit.group, reason }, 'service put to sleep');
       }
+      await Promise.all(group.map(reportSynsWhenGone));
     });
 
   const wakeGroup = (powerGroup: string, startNs: bigint, trigger: ColdStart['trigger']): Promise<void> =>
@@ -230,16 +250,23 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
           group.map(async (member) => {
             const { jobId, group: taskGroup, service } = member.unit;
             const wakeCount = deps.store.read().services[service]?.wakeCount ?? 1;
+            const target = { host: deps.node.address, port: member.unit.port };
             await waitUntil(`${service} to run`, deadline, pollMs, () => isGroupRunning(deps.nomad, jobId, taskGroup, wakeCount), aborter.signal);
             recorders.get(member)?.mark('allocation_running');
+            // Release the steering as soon as the service listens: its health checks must reach it, not the agent.
+            // Clients held so far stay held until it is healthy; new ones reach it directly.
+            await waitUntil(`${service} to listen on ${target.host}:${target.port}`, deadline, pollMs, () => isPortListening(target.host, target.port), aborter.signal);
+            await disarm(member);
+            member.hold?.relayChecks(target);
             await waitUntil(`${service} to pass its health check`, deadline, pollMs, () => isServiceHealthy(deps.consul, service), aborter.signal);
             recorders.get(member)?.mark('healthy');
           }),
         );
         for (const member of group) {
-          await disarm(member);
           member.state = 'awake';
           member.tracker.touch(Date.now());
+        }
+        for (const member of group) {
           const recorder = recorders.get(member);
           const hold = member.hold;
           hold?.relay({ host: deps.node.address, port: member.unit.port }, () => recorder?.mark('first_byte'));
@@ -247,6 +274,7 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
           await persist(member, { state: 'awake' });
           if (hold !== undefined) {
             member.hold = undefined;
+            member.holdFd = undefined;
             // Connections already queued on the listener are accepted (and relayed) before it closes.
             setTimeout(() => void hold.close(), 1000).unref();
           }
@@ -256,6 +284,8 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
         for (const member of group) {
           recorders.get(member)?.fail((err as Error).message);
           member.hold?.failAll((err as Error).message);
+          // Steer again (the next connection retries the wake); a no-op when the steering was never released.
+          if (member.hold !== undefined && !aborter.signal.aborted) await arm(member).catch(() => undefined);
           member.state = 'sleeping';
           await persist(member, { state: 'asleep' }).catch(() => undefined);
         }
@@ -311,7 +341,7 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
       protocol: 'tcp',
       ...(unit.checkPrefix === undefined ? {} : { checkPrefix: unit.checkPrefix }),
     });
-    const member: Member = { unit, state: 'awake', tracker: createIdleTracker(Date.now()), hold: undefined, lastColdStart: undefined };
+    const member: Member = { unit, state: 'awake', tracker: createIdleTracker(Date.now()), hold: undefined, holdFd: undefined, lastColdStart: undefined };
     members.set(unit.service, member);
     const record = deps.store.read().services[unit.service];
     const status = await deps.nomad.jobs.scaleStatus(unit.jobId);
@@ -335,6 +365,7 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
     }
     member.state = 'sleeping';
     await arm(member);
+    await deps.monitor.setSleeping(unit.service, true);
     log.info({ service: unit.service }, 'sleeping service re-armed');
   };
 
@@ -382,6 +413,7 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
           await Promise.resolve(deps.monitor.release(member.unit.service)).catch(() => undefined);
           await member.hold.close();
           member.hold = undefined;
+          member.holdFd = undefined;
         }
         await Promise.resolve(deps.monitor.unwatch(member.unit.service)).catch(() => undefined);
       }

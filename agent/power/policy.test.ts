@@ -50,3 +50,11 @@ for (const bad of ['0s', 'forever', '-5m', '500ms']) {
     t.regex(verdict?.kind === 'refused' ? verdict.reason : '', /hearth.idle_timeout/);
   });
 }
+
+test('a check whose method Nomad reads back as "" is a GET', (t) => {
+  const job = managedJob('chat', { port: 18080 });
+  const service = job.TaskGroups[0]?.Services?.[0];
+  if (service) service.Checks = [{ Type: 'http', Path: '/health', Method: '', Interval: 1e9, Timeout: 1e9 }];
+  const [verdict] = readPowerPolicy(job);
+  t.is(verdict?.kind === 'managed' ? verdict.unit.checkPrefix : undefined, 'GET /health');
+});

@@ -120,5 +120,7 @@ function findPinnedNode(constraints: Constraint[]): string | undefined {
 function findCheckPrefix(service: Service): string | undefined {
   const check: ServiceCheck | undefined = (service.Checks ?? []).find((candidate) => candidate.Type === 'http');
   if (check === undefined) return undefined;
-  return `${(check.Method ?? 'GET').toUpperCase()} ${check.Path ?? '/'}`;
+  // Nomad reads back an unset method as "" and an unset path as "": Consul then sends GET /.
+  const method = check.Method === undefined || check.Method === '' ? 'GET' : check.Method.toUpperCase();
+  return `${method} ${check.Path === undefined || check.Path === '' ? '/' : check.Path}`;
 }
