@@ -58,6 +58,9 @@ function runPollLoop(data: SynWorkerData, post: (msg: SynWorkerMessage) => void)
         return;
       }
     }
+    // Events that arrived during the last poll's return: deliver them rather than drop them.
+    lib.ring_buffer__consume(rb);
+    if (batch.length > 0) post({ type: 'events', events: batch });
   } finally {
     lib.ring_buffer__free(rb);
     koffi.unregister(onSample);

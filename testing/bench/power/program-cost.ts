@@ -2,42 +2,22 @@
 // BPF_PROG_TEST_RUN: the program runs `repeat` times on a crafted packet and
 // the kernel reports the mean, without the per-run clock reads that
 // kernel.bpf_stats_enabled adds (those cost more than the program here).
-import koffi from 'koffi';
 import { encodeAddress } from '../../../agent/bpf/address.js';
-import { bpfError } from '../../../agent/bpf/bpf-error.js';
 import { BpfObject } from '../../../agent/bpf/bpf-object.js';
-import { BpfTestRunOpts, loadLibbpf, type Libbpf } from '../../../agent/bpf/libbpf.js';
+import { loadLibbpf, type Libbpf } from '../../../agent/bpf/libbpf.js';
 import { createServiceMaps } from '../../../agent/bpf/service-maps.js';
+import { craftTcpFrame, runProgramOn, TCP_ACK, TCP_PSH } from '../../bpf/packets.js';
 
 const SERVICE_PORT = 8080;
 
-/** Ethernet + IPv4 + TCP (PSH|ACK) from 127.0.0.1:srcPort to 127.0.0.1:dstPort, with `payload`. */
-function craftPacket(dstPort: number, payload: string, srcPort = 40000): Buffer {
-  const body = Buffer.from(payload);
-  const pkt = Buffer.alloc(14 + 20 + 20 + body.length);
-  pkt.writeUInt16BE(0x0800, 12);
-  pkt[14] = 0x45;
-  pkt.writeUInt16BE(20 + 20 + body.length, 16);
-  pkt[22] = 64;
-  pkt[23] = 6;
-  pkt.set([127, 0, 0, 1], 26);
-  pkt.set([127, 0, 0, 1], 30);
-  pkt.writeUInt16BE(srcPort, 34);
-  pkt.writeUInt16BE(dstPort, 36);
-  pkt[46] = 0x50;
-  pkt[47] = 0x18;
-  body.copy(pkt, 54);
-  return pkt;
+const LOCALHOST: [number, number, number, number] = [127, 0, 0, 1];
+
+function payloadFrame(srcPort: number, dstPort: number, payload: string): Buffer {
+  return craftTcpFrame({ src: LOCALHOST, dst: LOCALHOST, srcPort, dstPort, flags: TCP_PSH | TCP_ACK, payload });
 }
 
-function runOn(lib: Libbpf, progFd: number, pkt: Buffer, repeat: number): number {
-  const opts = {
-    sz: koffi.sizeof(BpfTestRunOpts), data_in: pkt, data_out: null, data_size_in: pkt.length, data_size_out: 0,
-    ctx_in: null, ctx_out: null, ctx_size_in: 0, ctx_size_out: 0, retval: 0, repeat, duration: 0, flags: 0, cpu: 0, batch_size: 0,
-  };
-  const rc = lib.bpf_prog_test_run_opts(progFd, opts);
-  if (rc < 0) throw bpfError('bpf_prog_test_run_opts', rc);
-  return opts.duration;
+function runOn(lib: Libbpf, progFd: number, frame: Buffer, repeat: number): number {
+  return runProgramOn(lib, progFd, frame, repeat).meanNs;
 }
 
 export interface ProgramCost {
@@ -69,10 +49,10 @@ export function measureProgramCost(objectPath: string, repeat: number): ProgramC
     const arp = Buffer.alloc(60);
     arp.writeUInt16BE(0x0806, 12);
     const floorNs = runOn(lib, progFd, arp, repeat);
-    const unwatchedNs = runOn(lib, progFd, craftPacket(9, 'GET / HTTP/1.1\r\n\r\n'), repeat);
+    const unwatchedNs = runOn(lib, progFd, payloadFrame(40000, 9, 'GET / HTTP/1.1\r\n\r\n'), repeat);
     // The first run adopts the tuple as an open connection; the rest take the steady-state path.
-    const requestNs = runOn(lib, progFd, craftPacket(SERVICE_PORT, 'GET / HTTP/1.1\r\n\r\n'), repeat);
-    const responseNs = runOn(lib, progFd, craftPacket(40000, 'HTTP/1.1 200 OK\r\n\r\n', SERVICE_PORT), repeat);
+    const requestNs = runOn(lib, progFd, payloadFrame(40000, SERVICE_PORT, 'GET / HTTP/1.1\r\n\r\n'), repeat);
+    const responseNs = runOn(lib, progFd, payloadFrame(SERVICE_PORT, 40000, 'HTTP/1.1 200 OK\r\n\r\n'), repeat);
     return { floorNs, unwatchedNs, requestNs, responseNs };
   } finally {
     obj.close();
