@@ -87,3 +87,14 @@ test('the sim command prints both addresses and stops cleanly on SIGTERM', async
   child.kill('SIGTERM');
   t.is(await exited, 0);
 });
+
+test('check_restart restarts a task whose check stays unhealthy past the grace period', async (t) => {
+  const h = await startSim(t, { maxCheckIntervalMs: 50 });
+  const sick = `require('http').createServer((q,s)=>{s.statusCode=500;s.end('no')}).listen(+process.env.NOMAD_PORT_http, process.env.NOMAD_IP_http)`;
+  await h.nomad('/v1/jobs', { method: 'PUT', body: { Job: { ID: 'sick', TaskGroups: [{ Name: 'app', Networks: [{ DynamicPorts: [{ Label: 'http' }] }],
+    Tasks: [{ Name: 'srv', Driver: 'raw_exec', Config: { command: process.execPath, args: ['-e', sick] },
+      Services: [{ Name: 'sick', PortLabel: 'http', Checks: [{ Name: 'api-health', Type: 'http', Path: '/health', Interval: 1e9, Timeout: 1e9, CheckRestart: { Limit: 2, Grace: 100e6 } }] }] }] }] } } });
+  const alloc = await waitFor('restart signaled', async () => (await allocsOf(h, 'sick')).find((a) => a.TaskStates?.srv?.Events.some((e) => e.Type === 'Restart Signaled')));
+  const event = alloc.TaskStates?.srv?.Events.find((e) => e.Type === 'Restart Signaled');
+  t.is(event?.DisplayMessage, 'healthcheck: check "api-health" unhealthy');
+});

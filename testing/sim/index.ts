@@ -86,7 +86,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   };
 
   let scheduler: ReturnType<typeof createScheduler> | undefined;
-  const clients = createNomadClients({ store, consul: bridge, workDir: () => workDir, region: REGION, onCapacityChange: () => scheduler?.capacityChanged(), log });
+  const clients = createNomadClients({ store, consul: bridge, workDir: () => workDir, region: REGION, checkIntervalCapMs: options.maxCheckIntervalMs, onCapacityChange: () => scheduler?.capacityChanged(), log });
   scheduler = createScheduler({ store, client: clients, log });
   const jobs = createJobWrites({ store, scheduler, region: REGION });
 

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Task, Template } from '../../../agent/nomad/types.js';
 import type { TaskDriver } from './drivers/driver.js';
 import type { SimAlloc, SimNode } from './model.js';
-import { buildRegistrations, type ServiceRegistration } from './services.js';
+import { buildRegistrations, type CheckRestartWatch, type ServiceRegistration } from './services.js';
 import { buildTaskEnv, interpolateConfig, type TaskPaths } from './task-env.js';
 import { createTaskRunner, newTaskState, type TaskRunner } from './task-runner.js';
 import { parseEnvFile, renderTemplate, type ServiceInstance } from './template.js';
@@ -30,6 +30,8 @@ export interface AllocRunnerDeps {
   readonly drivers: ReadonlyMap<string, TaskDriver>;
   readonly workDir: string;
   readonly region: string;
+  /** Upper bound for check intervals (the simulator's maxCheckIntervalMs). */
+  readonly checkIntervalCapMs: number | undefined;
   readonly commit: () => void;
   readonly log: Logger;
 }
@@ -68,6 +70,7 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
   const slots: TaskSlot[] = [];
   let registrations: ServiceRegistration[] = [];
   let unwatchHealth: Array<() => void> = [];
+  let restartTimers: NodeJS.Timeout[] = [];
   let commitPending = false;
   let stopping = false;
   let finished = false;
@@ -135,12 +138,33 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
     registrations = buildRegistrations(alloc, node);
     for (const r of registrations) consul.registerService(node.Name, r.body);
     for (const name of new Set(registrations.map((r) => r.name))) unwatchHealth.push(consul.watch(`svc:${name}`, evaluateHealth));
+    for (const w of registrations.flatMap((r) => r.checkRestarts)) watchCheckRestart(w);
     evaluateHealth();
+  };
+
+  /** check_restart: after the grace period, `limit` unhealthy results in a row restart the task. */
+  const watchCheckRestart = (w: CheckRestartWatch): void => {
+    const slot = slots.find((s) => s.task.Name === w.task);
+    if (slot === undefined) return;
+    const interval = Math.max(10, Math.min(w.intervalMs, deps.checkIntervalCapMs ?? w.intervalMs));
+    let unhealthy = 0;
+    const tick = (): void => {
+      const [status] = consul.checkStatuses(node.Name, [w.checkId]);
+      unhealthy = status === 'critical' || (status === 'warning' && !w.ignoreWarnings) ? unhealthy + 1 : 0;
+      if (unhealthy >= w.limit) {
+        void slot.runner.restart(`healthcheck: check ${JSON.stringify(w.checkName)} unhealthy`);
+        return;
+      }
+      restartTimers.push(setTimeout(tick, interval));
+    };
+    restartTimers.push(setTimeout(tick, w.graceMs + interval));
   };
 
   const deregisterServices = (): void => {
     for (const u of unwatchHealth) u();
     unwatchHealth = [];
+    for (const timer of restartTimers) clearTimeout(timer);
+    restartTimers = [];
     for (const r of registrations) {
       try {
         consul.deregisterService(node.Name, r.id);
@@ -159,6 +183,8 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
     }
     for (const u of unwatchHealth) u();
     unwatchHealth = [];
+    for (const timer of restartTimers) clearTimeout(timer);
+    restartTimers = [];
   };
 
   const renderAll = (slot: TaskSlot, baseEnv: Record<string, string>): Array<{ tmpl: Template; changed: boolean }> => {

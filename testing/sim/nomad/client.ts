@@ -20,6 +20,7 @@ export function createNomadClients(deps: {
   consul: ConsulBridge;
   workDir: () => string;
   region: string;
+  checkIntervalCapMs: number | undefined;
   onCapacityChange: () => void;
   log: Logger;
 }): NomadClients {
@@ -57,7 +58,7 @@ export function createNomadClients(deps: {
       if (node === undefined || closing) return;
       let wasTerminal = false;
       const runner = createAllocRunner({
-        alloc, node, consul: deps.consul, drivers, workDir: deps.workDir(), region: deps.region, log,
+        alloc, node, consul: deps.consul, drivers, workDir: deps.workDir(), region: deps.region, checkIntervalCapMs: deps.checkIntervalCapMs, log,
         commit: () => {
           if (closing && runners.size === 0) return;
           deps.store.commitAlloc(alloc, 'AllocationUpdated');

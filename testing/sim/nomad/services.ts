@@ -5,11 +5,23 @@ import { createHash } from 'node:crypto';
 import type { Service, ServiceCheck } from '../../../agent/nomad/types.js';
 import type { SimAlloc, SimNode } from './model.js';
 
+/** A check with a `check_restart` block: restart `task` after `limit` unhealthy results past `graceMs`. */
+export interface CheckRestartWatch {
+  readonly checkId: string;
+  readonly checkName: string;
+  readonly task: string;
+  readonly limit: number;
+  readonly graceMs: number;
+  readonly ignoreWarnings: boolean;
+  readonly intervalMs: number;
+}
+
 export interface ServiceRegistration {
   readonly id: string;
   readonly name: string;
   readonly checkIds: readonly string[];
   readonly body: Record<string, unknown>;
+  readonly checkRestarts: readonly CheckRestartWatch[];
 }
 
 function portFor(alloc: SimAlloc, label: string | undefined): number {
@@ -47,10 +59,25 @@ export function buildRegistrations(alloc: SimAlloc, node: SimNode): ServiceRegis
     const id = `_nomad-task-${alloc.ID}-${owner}-${svc.Name}-${svc.PortLabel ?? ''}`;
     const address = svc.Address !== undefined && svc.Address !== '' ? svc.Address : node.Address;
     const port = portFor(alloc, svc.PortLabel);
-    const checks = (svc.Checks ?? []).map((c) => checkBody(alloc, id, svc, c, address, port)).filter((c): c is Record<string, unknown> => c !== undefined);
+    const checks: Array<Record<string, unknown>> = [];
+    const checkRestarts: CheckRestartWatch[] = [];
+    for (const c of svc.Checks ?? []) {
+      const body = checkBody(alloc, id, svc, c, address, port);
+      if (body === undefined) continue;
+      checks.push(body);
+      const restart = c.CheckRestart ?? (svc as { CheckRestart?: ServiceCheck['CheckRestart'] }).CheckRestart;
+      const task = owner.startsWith('group-') ? (c as { TaskName?: string }).TaskName ?? svc.TaskName ?? '' : owner;
+      if (restart?.Limit !== undefined && restart.Limit > 0 && task !== '') {
+        checkRestarts.push({
+          checkId: String(body.CheckID), checkName: String(body.Name), task, limit: restart.Limit,
+          graceMs: (restart.Grace ?? 1e9) / 1e6, ignoreWarnings: restart.IgnoreWarnings === true, intervalMs: (c.Interval ?? 10e9) / 1e6,
+        });
+      }
+    }
     out.push({
       id,
       name: svc.Name,
+      checkRestarts,
       checkIds: checks.map((c) => String(c.CheckID)),
       body: {
         ID: id, Name: svc.Name, Tags: svc.Tags ?? [], Address: address, Port: port,
