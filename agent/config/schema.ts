@@ -111,6 +111,8 @@ export const configSchema = z
         playbook: filePath.default('/etc/hearth/ansible/playbook.yaml'),
         /** The provisioner's argv prefix; `-i INVENTORY --limit HOST PLAYBOOK` is appended. Never run through a shell. */
         provisioner: z.array(z.string().min(1)).min(1).default(['ansible-playbook']),
+        /** How long provisioning waits for a joined node to answer on ssh (it joins before its reboot); "0s": do not wait. */
+        sshWait: durationText(0, 86_400_000).default('30m'),
         /** How long a join token lives when its request names no ttl. */
         tokenTtl: durationText(60_000, 7 * 86_400_000).default('24h'),
         /** Failed join attempts allowed per client address within failureWindow before it is refused outright. */

@@ -59,6 +59,7 @@ export function createJoinModule(deps: JoinModuleDeps): JoinModule {
         command: settings.provisioner,
         inventory: settings.inventory,
         playbook: settings.playbook,
+        sshWaitMs: parseDuration(settings.sshWait) ?? 1_800_000,
         log,
         onStatus: (hostname, status) => {
           store

@@ -1,8 +1,11 @@
 // Provisions joined nodes one at a time: the configured command (ansible-playbook
 // by default) with `-i INVENTORY --limit HOST PLAYBOOK` appended, as an argv,
-// never through a shell. stop() waits for the run in flight, or ends it.
+// never through a shell. A node that joins at the end of its install is
+// provisioned once its SSH port answers (after the reboot). stop() ends the
+// wait or the run in flight.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../log.js';
+import { waitForPort } from './wait-for-port.js';
 
 export type ProvisionOutcome = 'succeeded' | 'failed';
 
@@ -11,12 +14,17 @@ export interface ProvisionerOptions {
   readonly inventory: string;
   readonly playbook: string;
   readonly log: Logger;
+  /** How long to wait for a node's SSH port before giving up on it (0: do not wait). */
+  readonly sshWaitMs: number;
+  readonly sshPort?: number;
+  readonly sshPollMs?: number;
   /** Told when a run starts and how it ended. */
   readonly onStatus: (hostname: string, status: 'running' | ProvisionOutcome) => void;
 }
 
 export interface Provisioner {
-  enqueue(hostname: string): void;
+  /** Queues a run; with an address, the run waits for the node's SSH port first. */
+  enqueue(hostname: string, address?: string): void;
   /** Resolves when every queued run has finished. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -31,6 +39,23 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   let chain: Promise<void> = Promise.resolve();
   let running: ChildProcess | undefined;
   let stopped = false;
+  const abort = new AbortController();
+
+  async function runWhenReachable(hostname: string, address: string | undefined): Promise<void> {
+    if (stopped) return;
+    if (address !== undefined && options.sshWaitMs > 0) {
+      const port = options.sshPort ?? 22;
+      log.info({ hostname, address, port }, 'waiting for the node to answer on ssh');
+      const reachable = await waitForPort({ host: address, port, timeoutMs: options.sshWaitMs, intervalMs: options.sshPollMs ?? 5000, signal: abort.signal });
+      if (stopped) return;
+      if (!reachable) {
+        options.onStatus(hostname, 'failed');
+        log.warn({ hostname, address, port, waitedMs: options.sshWaitMs }, 'provisioning abandoned: the node never answered on ssh');
+        return;
+      }
+    }
+    await runOnce(hostname);
+  }
 
   function runOnce(hostname: string): Promise<void> {
     if (stopped) return Promise.resolve();
@@ -60,12 +85,13 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   }
 
   return {
-    enqueue(hostname) {
-      chain = chain.then(() => runOnce(hostname));
+    enqueue(hostname, address) {
+      chain = chain.then(() => runWhenReachable(hostname, address));
     },
     idle: () => chain,
     async stop() {
       stopped = true;
+      abort.abort();
       running?.kill('SIGTERM');
       await chain;
     },

@@ -27,6 +27,8 @@ async function startAgent(t: import('ava').ExecutionContext, dir?: string) {
       playbook: join(root, 'playbook.yaml'),
       provisioner: [process.execPath, '-e', 'require("node:fs").appendFileSync(process.argv[1], JSON.stringify(process.argv.slice(2)) + "\\n")', record],
       failureLimit: 3,
+      // The test's node is this host: provision at once instead of waiting for an sshd.
+      sshWait: '0s',
     },
   });
   const module = createJoinModule({ config, log: createSilentLogger() });

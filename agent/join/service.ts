@@ -194,7 +194,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
         return { ...node };
       });
       await deps.inventory.addWorker({ hostname, mac, address: joined.address });
-      deps.provisioner.enqueue(hostname);
+      deps.provisioner.enqueue(hostname, joined.address);
       log.info({ hostname, mac }, 'node joined');
       return { hostname, mac };
     },

@@ -54,7 +54,7 @@ export async function startJoinAgent(teardown: Teardown, provisioner: readonly s
   const apiToken = 'pxe-test-api-token';
   const config = configSchema.parse({
     state: { dir: join(dir, 'state') },
-    join: { inventory, playbook: join(dir, 'playbook.yaml'), provisioner: [...provisioner] },
+    join: { inventory, playbook: join(dir, 'playbook.yaml'), provisioner: [...provisioner], sshWait: '0s' },
   });
   const log = createSilentLogger();
   const module = createJoinModule({ config, log });
