@@ -392,7 +392,8 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
   return {
     async start() {
       unsubscribe = deps.monitor.onSyn(onSyn);
-      await refresh();
+      // Nomad may be away when the agent starts: the periodic refresh adopts (and re-arms) the services once it is back.
+      await refresh().catch((err: unknown) => log.warn({ err }, 'could not read the managed jobs; retrying'));
       timers.push(setInterval(tick, tickMs));
       timers.push(
         setInterval(() => {
