@@ -11,6 +11,7 @@ import type { PartHealth } from './health-model.js';
 import type { NodeIdentity } from './node-identity.js';
 import type { AgentBackends } from './backends.js';
 import { createJoinModule } from '../join/module.js';
+import { createPowerAgentModule } from '../power/daemon-module.js';
 
 export interface ModuleDeps {
   readonly config: HearthConfig;
@@ -37,4 +38,5 @@ export interface ModuleEntry {
 
 export const MODULES: readonly ModuleEntry[] = [
   { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
+  { name: 'power', create: (deps) => createPowerAgentModule(deps) },
 ];
