@@ -17,7 +17,7 @@ readonly ansible_dir="$hearth_dir/ansible"
 
 usage() {
   cat <<'EOF'
-Usage: bootstrap.sh [--check] [--help]
+Usage: bootstrap.sh [--check] [--help] [-- ANSIBLE-PLAYBOOK-ARGUMENTS...]
 
 Turns this Debian machine (13 "trixie" or 12 "bookworm") into a standalone
 hearth node: Consul and Nomad (server and client), Docker, llama.cpp and the
@@ -27,6 +27,8 @@ Safe to run again: only what differs is changed.
 Options:
   --check   Show what would change (ansible-playbook --check --diff) and change nothing.
   --help    Show this help.
+  -- ...    Everything after -- goes to ansible-playbook, for example
+            -- -e @airgap.yaml  (consul_install_method: deb, consul_deb_src: ..., and so on).
 
 Needs root (or sudo), and the package sources in /etc/apt reachable.
 Stages:
@@ -103,7 +105,10 @@ check_apt_reachable() {
 
 install_ansible() {
   if command -v ansible-playbook >/dev/null 2>&1; then
-    printf '      %s already installed\n' "$(ansible --version | head -n 1)"
+    local version
+    # Read all of it: ansible exits with an error when a pipe closes early.
+    version="$(ansible --version 2>/dev/null || true)"
+    printf '      %s already installed\n' "${version%%$'\n'*}"
     return 0
   fi
   if [[ "$mode" == "check" ]]; then
@@ -148,25 +153,40 @@ wait_for_leader() {
   printf '      %s has a leader\n' "$name"
 }
 
+# The scratch folder of this run (the packed agent), removed on exit.
+work_dir=""
+remove_work_dir() {
+  if [[ -n "$work_dir" ]]; then
+    rm -rf "$work_dir"
+  fi
+}
+
 main() {
   mode=apply
-  local arg
-  for arg in "$@"; do
-    case "$arg" in
+  playbook_args=()
+  local -a own_args=("$@")
+  while (($# > 0)); do
+    case "$1" in
       --check) mode=check ;;
       -h | --help)
         usage
         exit 0
         ;;
+      --)
+        shift
+        playbook_args=("$@")
+        break
+        ;;
       *)
         usage >&2
-        fail "unknown option: $arg"
+        fail "unknown option: $1"
         ;;
     esac
+    shift
   done
 
   stage 1 "Checking this machine"
-  ensure_root "$@"
+  ensure_root "${own_args[@]}"
   check_os
   check_apt_reachable
 
@@ -181,12 +201,12 @@ main() {
   else
     stage 3 "Converging this node with ansible/playbook.yaml"
   fi
-  local work archive
-  work="$(mktemp -d)"
-  trap 'rm -rf "$work"' EXIT
-  archive="$work/hearth-agent.tar.gz"
+  local archive
+  work_dir="$(mktemp -d)"
+  trap remove_work_dir EXIT
+  archive="$work_dir/hearth-agent.tar.gz"
   pack_agent "$archive"
-  run_playbook playbook.yaml -e "hearth_archive_src=$archive"
+  run_playbook playbook.yaml -e "hearth_archive_src=$archive" "${playbook_args[@]}"
 
   if [[ "$mode" == "check" ]]; then
     stage 4 "Waiting for Consul and Nomad (skipped: --check)"
@@ -199,7 +219,7 @@ main() {
   wait_for_leader Nomad http://127.0.0.1:4646/v1/status/leader
 
   stage 5 "Starting the core jobs with hearth heal"
-  run_playbook heal_cluster.yaml
+  run_playbook heal_cluster.yaml "${playbook_args[@]}"
   printf 'This machine is a hearth node. Try: hearth nodes\n'
 }
 
