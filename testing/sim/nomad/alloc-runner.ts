@@ -44,8 +44,17 @@ export interface AllocRunner {
   readonly done: Promise<void>;
 }
 
+type Phase = 'prestart' | 'main' | 'poststart' | 'poststop';
+
+function phaseOf(task: Task): Phase {
+  const hook = task.Lifecycle?.Hook;
+  return hook === 'prestart' || hook === 'poststart' || hook === 'poststop' ? hook : 'main';
+}
+
 interface TaskSlot {
   readonly task: Task;
+  readonly phase: Phase;
+  started: boolean;
   readonly runner: TaskRunner;
   readonly paths: TaskPaths;
   templateEnv: Record<string, string>;
@@ -84,6 +93,7 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
     commitPending = true;
     queueMicrotask(() => {
       commitPending = false;
+      advanceLifecycle();
       updateStatus();
       deps.commit();
     });
@@ -118,6 +128,31 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
       teardownWatches();
       markDone();
     }
+  };
+
+  const startPhase = (phase: Phase): void => {
+    for (const s of slots) {
+      if (s.phase !== phase || s.started) continue;
+      s.started = true;
+      s.runner.start();
+    }
+  };
+
+  /**
+   * Task lifecycle: prestart tasks first; main tasks once every run-once prestart task
+   * finished successfully; poststart tasks once the main tasks run; poststop tasks
+   * once the main tasks are done.
+   */
+  const advanceLifecycle = (): void => {
+    if (stopping) return;
+    const of = (phase: Phase) => slots.filter((s) => s.phase === phase);
+    const prestartDone = of('prestart').every((s) => s.task.Lifecycle?.Sidecar === true
+      ? s.task.Lifecycle !== undefined && alloc.TaskStates[s.task.Name]?.State === 'running'
+      : alloc.TaskStates[s.task.Name]?.State === 'dead' && alloc.TaskStates[s.task.Name]?.Failed === false);
+    if (prestartDone) startPhase('main');
+    const main = of('main');
+    if (main.length > 0 && main.every((s) => alloc.TaskStates[s.task.Name]?.State === 'running')) startPhase('poststart');
+    if (main.every((s) => s.started && alloc.TaskStates[s.task.Name]?.State === 'dead')) startPhase('poststop');
   };
 
   const killSiblings = async (): Promise<void> => {
@@ -252,10 +287,11 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
     const state = newTaskState();
     alloc.TaskStates[task.Name] = state;
     const slot: TaskSlot = {
-      task, paths, templateEnv: {}, rendered: new Map(), unwatch: [], rerenderTimer: undefined,
+      task, phase: phaseOf(task), started: false, paths, templateEnv: {}, rendered: new Map(), unwatch: [], rerenderTimer: undefined,
       runner: createTaskRunner({
         task,
         jobType: alloc.Job.Type ?? 'service',
+        runOnce: task.Lifecycle !== undefined && task.Lifecycle !== null && task.Lifecycle.Sidecar !== true,
         state,
         driver: node.drivers.includes(task.Driver) ? deps.drivers.get(task.Driver === 'docker' ? 'mock_driver' : task.Driver) : undefined,
         prepare: async () => {
@@ -295,14 +331,24 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
         markDone();
         return;
       }
-      for (const s of slots) s.runner.start();
+      startPhase('prestart');
+      advanceLifecycle();
     },
     async stop() {
       if (stopping) return done;
       stopping = true;
       deregisterServices();
       teardownWatches();
-      await Promise.all(slots.map((s) => s.runner.kill()));
+      await Promise.all(slots.filter((s) => s.phase !== 'poststop').map((s) => s.runner.kill()));
+      startPhase('poststop');
+      const poststop = slots.filter((s) => s.phase === 'poststop');
+      if (poststop.length > 0) {
+        // A poststop task gets a bounded time to finish before it is killed too.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.all(poststop.map((s) => s.runner.finished())), new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+        clearTimeout(timer);
+        await Promise.all(poststop.map((s) => s.runner.kill()));
+      }
       updateStatus();
       if (!finished) {
         finished = true;

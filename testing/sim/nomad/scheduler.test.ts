@@ -109,3 +109,22 @@ test('a failed allocation is rescheduled after its delay while the reschedule po
   await new Promise((r) => setTimeout(r, 400));
   t.is(((await h.nomad('/v1/job/rs/allocations')).json as unknown[]).length, 2);
 });
+
+test('prestart tasks finish before the main task starts and poststart tasks follow it', async (t) => {
+  const h = await startSim(t);
+  await h.nomad('/v1/jobs', { method: 'PUT', body: { Job: { ID: 'life', TaskGroups: [{ Name: 'app', Tasks: [
+    { Name: 'main', Driver: 'mock_driver', Config: {} },
+    { Name: 'init', Driver: 'mock_driver', Config: { run_for: '100ms' }, Lifecycle: { Hook: 'prestart', Sidecar: false } },
+    { Name: 'after', Driver: 'mock_driver', Config: { run_for: '10ms' }, Lifecycle: { Hook: 'poststart' } },
+  ] }] } } });
+  const alloc = await waitFor('lifecycle settled', async () => {
+    const a = (await allocsOf(h, 'life'))[0];
+    const s = a?.TaskStates;
+    return s?.main?.State === 'running' && s.init?.State === 'dead' && s.after?.State === 'dead' ? a : undefined;
+  });
+  const states = alloc.TaskStates as unknown as Record<string, { StartedAt: string; FinishedAt: string; Failed: boolean }>;
+  t.true(Date.parse(states.init?.FinishedAt ?? '') <= Date.parse(states.main?.StartedAt ?? ''));
+  t.true(Date.parse(states.main?.StartedAt ?? '') <= Date.parse(states.after?.StartedAt ?? ''));
+  t.false(states.init?.Failed);
+  t.is(alloc.ClientStatus, 'running');
+});

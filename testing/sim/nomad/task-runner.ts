@@ -26,6 +26,8 @@ export function newTaskState(): TaskState {
 export interface TaskRunnerDeps {
   readonly task: Task;
   readonly jobType: string;
+  /** Lifecycle tasks that are not sidecars run once: exit 0 ends them like a batch task. */
+  readonly runOnce: boolean;
   readonly state: TaskState;
   readonly driver: TaskDriver | undefined;
   /** Renders templates and returns the full env and driver config for a start; throws to fail the task. */
@@ -36,6 +38,8 @@ export interface TaskRunnerDeps {
 
 export interface TaskRunner {
   start(): void;
+  /** Resolves when the task is dead for good. */
+  finished(): Promise<void>;
   kill(reason?: string): Promise<void>;
   /** Restarts without counting against the restart policy (template change_mode restart). */
   restart(reason: string): Promise<void>;
@@ -93,7 +97,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskRunner {
 
   /** Whether to run again after an exit; emits the Restarting / Not Restarting event. */
   const decideRestart = async (exitCode: number): Promise<boolean> => {
-    if ((deps.jobType === 'batch' || deps.jobType === 'sysbatch') && exitCode === 0) {
+    if ((deps.jobType === 'batch' || deps.jobType === 'sysbatch' || deps.runOnce) && exitCode === 0) {
       emit('Not Restarting', 'Restart unnecessary as task terminated successfully');
       finish(false);
       return false;
@@ -198,6 +202,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskRunner {
     get pid() {
       return handle?.pid;
     },
+    finished: () => loop,
     start() {
       loop = runLoop().catch((err: unknown) => {
         deps.log.error({ err, task: task.Name }, 'task runner failed');
