@@ -9,6 +9,7 @@ import { configSchema } from '../config/schema.js';
 import { invalidInput } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { createDaemon, type Daemon } from '../daemon/daemon.js';
+import { createConsulClient } from '../consul/client.js';
 import { EXIT_OK, type CliIo } from './command.js';
 import { createSimulator, type Simulator } from '../../testing/sim/index.js';
 
@@ -44,6 +45,23 @@ async function startAgent(node: DemoNode, stateDir: string, log: Logger): Promis
   throw new Error('unreachable');
 }
 
+/** A passing `prima-api-demo` entry on the first node, so `hearth experts` has something to show (nothing listens on it). */
+async function registerDemoExpert(node: DemoNode, log: Logger): Promise<void> {
+  const consul = createConsulClient({ addr: node.consulAddr, log });
+  try {
+    await consul.registerService({
+      id: 'prima-api-demo-1',
+      name: 'prima-api-demo',
+      address: node.address,
+      port: 9000,
+      tags: ['demo'],
+      checks: [{ kind: 'ttl', ttl: '24h', status: 'passing' }],
+    });
+  } finally {
+    await consul.close();
+  }
+}
+
 /** Nomad's and Consul's usual ports when they are free (so plain `hearth status` works), else free ones. */
 async function startSimulator(nodes: number): Promise<{ sim: Simulator; nomadAddr: string; consulAddr: string }> {
   for (const ports of [{ nomadPort: 4646, consulPort: 8500 }, { nomadPort: 0, consulPort: 0 }]) {
@@ -74,6 +92,7 @@ function usage(nomadAddr: string, consulAddr: string, agents: readonly { node: D
     `  Consul  ${consulAddr}`,
     ...agents.map((a) => `  agent   ${a.url}  (node ${a.node.name})`),
     `  agent logs: ${logFile}`,
+    `  a stand-in expert prima-api-demo is registered on ${agents[0]?.node.name ?? 'the first node'} (passing; nothing listens on it)`,
     '',
     'Try:',
     `  ${env} hearth status`,
@@ -104,6 +123,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const started = await startAgent(demoNode, dir, log);
       agents.push({ node: demoNode, ...started });
     }
+    const first = agents[0]?.node;
+    if (first !== undefined) await registerDemoExpert(first, log);
     io.stdout.write(usage(nomadAddr, consulAddr, agents, logFile));
     await io.interrupted;
     io.stdout.write('\nStopping the agents and the simulator...\n');

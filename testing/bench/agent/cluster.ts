@@ -37,8 +37,8 @@ export async function startCluster(nodes: number | SimNodeSpec[] = 3): Promise<B
 }
 
 /** An agent process for the cluster's first node, logging at info (as in production). */
-export async function startBenchAgent(cluster: BenchCluster, nodeArgs: readonly string[] = []): Promise<AgentProcess> {
-  const node = cluster.nodes[0];
+export async function startBenchAgent(cluster: BenchCluster, nodeArgs: readonly string[] = [], nodeIndex = 0): Promise<AgentProcess> {
+  const node = cluster.nodes[nodeIndex];
   if (node === undefined) throw new Error('the cluster has no node');
   return await startAgentProcess({
     nomadAddr: node.nomadAddr,
