@@ -143,3 +143,32 @@ test('KV stores raw bodies, answers true/false for cas, and lists recursively an
   t.like(await h.consul('/v1/kv/app?recurse', { method: 'DELETE' }), { text: 'true' });
   t.is((await h.consul('/v1/kv/app/a')).status, 404);
 });
+
+test('maintenance mode adds a critical check that keeps the instance out of passing results', async (t) => {
+  const h = await startSim(t);
+  await h.consul('/v1/agent/service/register', { method: 'PUT', body: { Name: 'mx', Check: { TTL: '1h', Status: 'passing' } } });
+  t.is(((await h.consul('/v1/health/service/mx?passing')).json as unknown[]).length, 1);
+  t.is((await h.consul('/v1/agent/service/maintenance/mx?enable=true&reason=upgrade', { method: 'PUT' })).status, 200);
+  t.deepEqual((await h.consul('/v1/health/service/mx?passing')).json, []);
+  const checks = (await h.consul('/v1/agent/checks')).json as Record<string, { Status: string; Notes: string }>;
+  t.like(checks['_service_maintenance:mx'], { Status: 'critical', Notes: 'upgrade' });
+  await h.consul('/v1/agent/service/maintenance/mx?enable=false', { method: 'PUT' });
+  t.is(((await h.consul('/v1/health/service/mx?passing')).json as unknown[]).length, 1);
+  t.like(await h.consul('/v1/agent/service/maintenance/nope?enable=true', { method: 'PUT' }), { status: 404 });
+});
+
+test('SuccessBeforePassing holds a check critical until enough probes succeed', async (t) => {
+  const h = await startSim(t, { maxCheckIntervalMs: 50 });
+  const { server, port } = await listen(() => 200);
+  t.teardown(() => server.close());
+  await h.consul('/v1/agent/service/register', { method: 'PUT', body: { Name: 'sb', Port: port, Check: { HTTP: `http://127.0.0.1:${port}/`, Interval: '10s', SuccessBeforePassing: 6 } } });
+  const checks = async () => ((await h.consul('/v1/agent/checks')).json as Record<string, { Status: string; Output: string }>)['service:sb'];
+  const seen: string[] = [];
+  await waitFor('passing after 6 successes', async () => {
+    const c = await checks();
+    if (c !== undefined && c.Output !== '') seen.push(c.Status);
+    return c?.Status === 'passing' ? true : undefined;
+  });
+  // A probe had already succeeded while the check was still held critical.
+  t.is(seen[0], 'critical');
+});

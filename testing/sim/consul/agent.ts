@@ -11,7 +11,7 @@ import { attachCheck, detachCheck, type AgentState, type CheckDefinition, type C
 const KEYS = createKeyCatalog(
   ['ID', 'Name', 'Tags', 'Address', 'Port', 'Kind', 'EnableTagOverride', 'Weights', 'Passing', 'Warning', 'Check', 'Checks', 'CheckID',
     'Notes', 'Status', 'HTTP', 'Method', 'Body', 'TCP', 'TTL', 'Interval', 'Timeout', 'DeregisterCriticalServiceAfter', 'ServiceID',
-    'Output', 'SuccessBeforePassing', 'FailuresBeforeCritical', 'Namespace', 'Connect', 'Proxy'],
+    'Output', 'SuccessBeforePassing', 'FailuresBeforeCritical', 'Namespace', 'Connect', 'Proxy', 'Enable', 'Reason'],
   ['Meta', 'TaggedAddresses', 'Header'],
   [],
 );
@@ -29,6 +29,8 @@ export interface ConsulAgent {
   deregisterCheck(node: string, checkId: string): void;
   /** TTL updates: pass/warn/fail/update. */
   updateTtl(node: string, checkId: string, status: CheckStatus, output: string): void;
+  /** `PUT /v1/agent/service/maintenance/:id`: a critical `_service_maintenance:<id>` check while enabled. */
+  setMaintenance(node: string, serviceId: string, enable: boolean, reason: string): void;
   /** Sets a check's status wherever it is registered (test control). */
   setCheckStatus(checkId: string, status: CheckStatus): void;
   agent(node: string): AgentState;
@@ -86,12 +88,26 @@ export function createConsulAgent(options: ConsulAgentOptions): ConsulAgent {
     }
     if (def.IntervalMs === undefined || (def.HTTP === undefined && def.TCP === undefined)) return;
     const interval = clampInterval(def.IntervalMs);
+    // Consecutive results, for SuccessBeforePassing / FailuresBeforeCritical.
+    let successes = 0;
+    let failures = 0;
     const tick = async (): Promise<void> => {
       const r = def.HTTP !== undefined
         ? await probeHttp(def.HTTP, def.Method ?? 'GET', def.Header ?? {}, def.Body, def.TimeoutMs)
         : await probeTcp(def.TCP ?? '', def.TimeoutMs);
       if (runner.stopped || stopped) return;
-      applyStatus(check, r.status, r.output);
+      if (r.status === 'passing') {
+        successes += 1;
+        failures = 0;
+      } else {
+        failures += 1;
+        successes = 0;
+      }
+      const held = r.status === 'passing'
+        ? check.Status !== 'passing' && successes < def.SuccessBeforePassing
+        : check.Status === 'passing' && failures < def.FailuresBeforeCritical;
+      if (held) check.Output = r.output;
+      else applyStatus(check, r.status, r.output);
       runner.timer = setTimeout(() => void tick(), interval);
     };
     runner.timer = setTimeout(() => void tick(), Math.random() * Math.min(interval, 250));
@@ -178,6 +194,8 @@ export function createConsulAgent(options: ConsulAgentOptions): ConsulAgent {
       ...(ttl !== undefined ? { TTLms: ttl } : {}),
       ...(interval !== undefined ? { IntervalMs: interval } : {}),
       TimeoutMs: durationMs('Timeout') ?? 10_000,
+      SuccessBeforePassing: asNumber(raw.SuccessBeforePassing),
+      FailuresBeforeCritical: asNumber(raw.FailuresBeforeCritical),
       ...(durationMs('DeregisterCriticalServiceAfter') !== undefined ? { DeregisterCriticalServiceAfterMs: Math.max(durationMs('DeregisterCriticalServiceAfter') ?? 0, 0) } : {}),
       Interval: asString(raw.Interval),
       Timeout: asString(raw.Timeout),
@@ -307,6 +325,24 @@ export function createConsulAgent(options: ConsulAgentOptions): ConsulAgent {
       applyStatus(check, status, output);
       const runner = runners.get(check);
       if (runner !== undefined) armTtl(check, runner);
+    },
+    setMaintenance(node, serviceId, enable, reason) {
+      const a = agentOf(node);
+      const svc = a.services.get(serviceId);
+      if (svc === undefined) throw new SimHttpError(404, `Unknown service ID "${serviceId}". Ensure that the service ID is passed, not the service name.`);
+      const id = `_service_maintenance:${serviceId}`;
+      if (!enable) {
+        const removed = removeCheck(a, id);
+        if (removed !== undefined) touchForCheck(a, removed, state.nextIndex());
+        return;
+      }
+      if (a.checks.has(id)) return;
+      const check = buildCheck(node, { Status: 'critical', Notes: reason || 'Maintenance mode is enabled for this service, but no reason was provided. This is a default message.' },
+        { id, name: 'Service Maintenance Mode', serviceId, serviceName: svc.Service }, undefined);
+      check.Type = 'maintenance';
+      check.ModifyIndex = state.nextIndex();
+      addCheck(a, check);
+      touchForCheck(a, check, check.ModifyIndex);
     },
     setCheckStatus(checkId, status) {
       for (const a of state.agents.values()) {

@@ -53,6 +53,13 @@ export function createConsulRoutes(opts: ConsulRouterOptions): Route[] {
       agent.deregisterService(nodeOf(req), req.params.id ?? '');
       return empty();
     } },
+    { methods: ['PUT'], pattern: '/v1/agent/service/maintenance/:id', handler: (req) => {
+      const enable = req.query.get('enable');
+      if (enable === null || enable === '') throw new SimHttpError(400, 'Missing value for enable');
+      if (enable !== 'true' && enable !== 'false') throw new SimHttpError(400, `Invalid value for enable: "${enable}"`);
+      agent.setMaintenance(nodeOf(req), req.params.id ?? '', enable === 'true', req.query.get('reason') ?? '');
+      return empty();
+    } },
     { methods: ['GET'], pattern: '/v1/agent/services', handler: (req) => {
       const out: Record<string, unknown> = {};
       for (const s of agent.agent(nodeOf(req)).services.values()) out[s.ID] = serviceView(s, false);

@@ -41,6 +41,8 @@ export interface CheckDefinition {
   readonly IntervalMs?: number;
   readonly TimeoutMs: number;
   readonly DeregisterCriticalServiceAfterMs?: number;
+  readonly SuccessBeforePassing: number;
+  readonly FailuresBeforeCritical: number;
   readonly Interval: string;
   readonly Timeout: string;
   readonly TTL: string;

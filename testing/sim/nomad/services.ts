@@ -36,7 +36,11 @@ function checkBody(alloc: SimAlloc, serviceId: string, svc: Service, check: Serv
   const id = `_nomad-check-${createHash('sha1').update(`${serviceId}|${check.Name ?? ''}|${check.Type}|${check.Path ?? ''}|${port}`).digest('hex')}`;
   const interval = `${Math.max(1, Math.round((check.Interval ?? 10_000_000_000) / 1e6))}ms`;
   const timeout = `${Math.max(1, Math.round((check.Timeout ?? 2_000_000_000) / 1e6))}ms`;
-  const base = { CheckID: id, Name: check.Name ?? `service: "${svc.Name}" check`, Interval: interval, Timeout: timeout, ...(check.InitialStatus ? { Status: check.InitialStatus } : {}) };
+  const base = {
+    CheckID: id, Name: check.Name ?? `service: "${svc.Name}" check`, Interval: interval, Timeout: timeout,
+    ...(check.InitialStatus ? { Status: check.InitialStatus } : {}),
+    SuccessBeforePassing: check.SuccessBeforePassing ?? 0, FailuresBeforeCritical: check.FailuresBeforeCritical ?? 0,
+  };
   if (check.Type === 'http') {
     const path = check.Path ?? '/';
     return { ...base, HTTP: `${check.Protocol || 'http'}://${address}:${port}${path.startsWith('/') ? path : `/${path}`}`, Method: check.Method || 'GET' };
