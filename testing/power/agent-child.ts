@@ -2,7 +2,7 @@
 // real Nomad and Consul clients, the eBPF traffic monitor and the power
 // routes on an HTTP API. Prints one JSON line {"api": URL} once it is ready;
 // stops cleanly on SIGTERM.
-//   node agent-child.js '{"nomadAddr", "consulAddr", "node": {name, address}, "stateDir", "interfaces"}'
+//   node agent-child.js '{"nomadAddr", "consulAddr", "node": {name, address}, "stateDir", "interfaces", "tcPriority"}'
 import { createApiServer } from '../../agent/http-api/server.js';
 import { createSilentLogger } from '../../agent/log.js';
 import { createConsulClient } from '../../agent/consul/client.js';
@@ -20,13 +20,14 @@ interface ChildOptions {
   node: { name: string; address: string };
   stateDir: string;
   interfaces: string[];
+  tcPriority: number;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ChildOptions;
 const log = createSilentLogger();
 const nomad = createNomadClient({ addr: options.nomadAddr, log });
 const consul = createConsulClient({ addr: options.consulAddr, log });
-const monitor = await startMonitorWhenFree(options.interfaces, log);
+const monitor = await startMonitorWhenFree(options.interfaces, log, options.tcPriority);
 const manager = createPowerManager({
   log,
   nomad: adaptNomadClient(nomad),

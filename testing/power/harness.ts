@@ -127,14 +127,19 @@ export function randomServicePort(): number {
   return randomInt(41_000, 49_000);
 }
 
+/** A tc priority of this test process's own, so test runs in parallel (and a running agent) leave each other alone. */
+export function testTcPriority(): number {
+  return 0x5000 + (process.pid % 0x1000);
+}
+
 /**
  * Starts the traffic monitor on `interfaces`, waiting while another monitor holds this host's
  * tc slot (one traffic monitor per host: another test may be using it).
  */
-export async function startMonitorWhenFree(interfaces: string[], log: Logger, waitMs = 120_000): Promise<AdaptedMonitor> {
+export async function startMonitorWhenFree(interfaces: string[], log: Logger, tcPriority = testTcPriority(), waitMs = 120_000): Promise<AdaptedMonitor> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const monitor = adaptTrafficMonitor(createTrafficMonitor({ interfaces, log }));
+    const monitor = adaptTrafficMonitor(createTrafficMonitor({ interfaces, log, tcPriority }));
     try {
       await monitor.start();
       return monitor;

@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSilentLogger } from '../../agent/log.js';
-import { createTrafficMonitor } from '../../agent/bpf/monitor.js';
-import { adaptTrafficMonitor } from '../../agent/power/monitor-adapter.js';
 import { createPowerManager } from '../../agent/power/manager.js';
 import { openPowerStateStore } from '../../agent/power/power-state.js';
 import { bpfSkipReason, uniqueLoopback } from '../bpf/helpers.js';
 import { createFakeCluster, managedJob } from './fakes.js';
+import { startMonitorWhenFree } from './harness.js';
 
 const skip = bpfSkipReason();
 
@@ -46,8 +45,7 @@ if (skip !== undefined) {
     const dir = await mkdtemp(join(tmpdir(), 'hearth-power-kernel-'));
     const cluster = createFakeCluster();
     await cluster.addJob(managedJob('kchat', { port, idle: '1s' }), { port, host: address, startDelayMs: 300 });
-    const monitor = adaptTrafficMonitor(createTrafficMonitor({ interfaces: ['lo'], log: createSilentLogger() }));
-    await monitor.start();
+    const monitor = await startMonitorWhenFree(['lo'], createSilentLogger());
     const manager = createPowerManager({
       log: createSilentLogger(),
       nomad: cluster.nomad,

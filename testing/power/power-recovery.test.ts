@@ -12,7 +12,7 @@ import { repoPath } from '../../agent/util/paths.js';
 import { bpfSkipReason, uniqueLoopback } from '../bpf/helpers.js';
 import { createNetns } from '../netns/netns.js';
 import { bpfCreatedSince, snapshotBpf } from './bpf-objects.js';
-import { fixtureJob, randomServicePort, startPowerAgent, startPowerCluster, until, httpGet, type PowerCluster } from './harness.js';
+import { fixtureJob, randomServicePort, startPowerAgent, startPowerCluster, testTcPriority, until, httpGet, type PowerCluster } from './harness.js';
 
 const skip = bpfSkipReason();
 
@@ -22,7 +22,8 @@ interface Child {
 }
 
 async function startChild(cluster: PowerCluster, stateDir: string): Promise<Child> {
-  const options = { nomadAddr: cluster.nomadAddr, consulAddr: cluster.consulAddr, node: cluster.node, stateDir, interfaces: ['lo'] };
+  // Both runs use the same tc slot: the second must find and remove what the killed one left attached.
+  const options = { nomadAddr: cluster.nomadAddr, consulAddr: cluster.consulAddr, node: cluster.node, stateDir, interfaces: ['lo'], tcPriority: testTcPriority() };
   const child = spawn(process.execPath, [repoPath('dist', 'testing', 'power', 'agent-child.js'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const api = await new Promise<string>((resolve, reject) => {

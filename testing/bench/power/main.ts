@@ -1,0 +1,62 @@
+// The power manager's benchmark, side by side in one run:
+//   1. first SYN -> scale request, p50/p99 over the wake cycles (target p99 <= 50 ms)
+//   2. what a wake adds to the service's own start time (target <= 1 s), and refused/reset
+//      connections over the cycles with 10 concurrent clients (target 0)
+//   3. the agent's CPU while it watches 50 idle services (target <= 0.5% of one core)
+//   4. the traffic monitor's warm path (warm-path.ts), when present
+// Usage: node dist/testing/bench/power/main.js [--quick]
+// It prints figures against baselines measured in the same run; it asserts nothing.
+import { existsSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { repoPath } from '../../../agent/util/paths.js';
+import { describeMachine } from './machine.js';
+import { measureMonitorCost } from './monitor-cost.js';
+import { formatMs, summarize } from './stats.js';
+import { measureWakeCycles } from './wake-cycles.js';
+
+const out = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+export async function run(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  out(describeMachine());
+  out(`mode: ${quick ? 'quick (CI smoke: few cycles, short windows)' : 'full'}`);
+
+  const cycles = quick ? 3 : 20;
+  const clients = quick ? 3 : 10;
+  const startDelayMs = 1000;
+  out(`\n[wake] ${cycles} sleep/wake cycles, ${clients} concurrent clients each, fixture start delay ${startDelayMs} ms`);
+  const wake = await measureWakeCycles({ cycles, clients, startDelayMs });
+  const syn = summarize(wake.synToScaleMs);
+  const own = summarize(wake.ownStartMs);
+  const client = summarize(wake.clientMs);
+  const healthy = summarize(wake.synToHealthyMs);
+  out(`  first SYN -> scale request:   p50 ${formatMs(syn.p50)}  p99 ${formatMs(syn.p99)}  (n=${syn.n}; target p99 <= 50 ms)`);
+  out(`  first SYN -> healthy:         p50 ${formatMs(healthy.p50)}  p99 ${formatMs(healthy.p99)}`);
+  out(`  baseline, the service's own start (spawn -> first answer): p50 ${formatMs(own.p50)}  (n=${own.n})`);
+  out(`  client connect -> response through a wake:                 p50 ${formatMs(client.p50)}  p99 ${formatMs(client.p99)}  (n=${client.n})`);
+  out(`  added by the wake (p50 client - p50 own start): ${formatMs(client.p50 - own.p50)}; ratio ${(client.p50 / own.p50).toFixed(2)}x the service's own start (target <= +1 s)`);
+  out(`  refused or reset connections: ${wake.failures.length} of ${cycles * clients} (target 0)${wake.failures.length > 0 ? `: ${[...new Set(wake.failures)].join('; ')}` : ''}`);
+
+  const services = quick ? 10 : 50;
+  const seconds = quick ? 3 : 20;
+  out(`\n[monitoring cost] ${services} idle services watched, ${seconds} s windows`);
+  const cost = await measureMonitorCost({ services, seconds, address: `127.${randomInt(1, 255)}.${randomInt(1, 255)}.${randomInt(2, 255)}` });
+  out(`  baseline (this process, nothing watched): ${cost.baselinePercent.toFixed(3)}% of one core`);
+  out(`  watching ${cost.services} idle services (monitor + manager): ${cost.watchingPercent.toFixed(3)}% of one core (target <= 0.5%)`);
+
+  const warmPath = repoPath('dist', 'testing', 'bench', 'power', 'warm-path.js');
+  if (existsSync(warmPath)) {
+    out('\n[warm path] traffic monitor attached vs detached vs an nginx proxy');
+    const module = (await import(pathToFileURL(warmPath).href)) as { run?: (args: string[]) => Promise<void> };
+    if (module.run !== undefined) await module.run(quick ? ['--quick'] : []);
+  } else {
+    out('\n[warm path] warm-path.ts is not built; skipped');
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await run(process.argv.slice(2));
+}
