@@ -8,7 +8,7 @@ import { parseListenAddress } from '../http-api/listen-address.js';
 import { EXIT_OK, type CliIo } from './command.js';
 
 /** After a clean stop, a handle left open by a library must not keep the process alive. */
-const EXIT_GRACE_MS = 1000;
+const EXIT_GRACE_MS = 500;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({

@@ -57,7 +57,7 @@ export async function startRealCluster(): Promise<RealCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-it-real-'));
   const [http, serfLan, serfWan, server, nomadHttp, nomadRpc, nomadSerf] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
   const consulConfig = join(dir, 'consul.json');
-  writeFileSync(consulConfig, JSON.stringify({ ports: { http, dns: -1, grpc: -1, serf_lan: serfLan, serf_wan: serfWan, server } }));
+  writeFileSync(consulConfig, JSON.stringify({ ports: { http, dns: -1, grpc: -1, grpc_tls: -1, serf_lan: serfLan, serf_wan: serfWan, server } }));
   const nomadConfig = join(dir, 'nomad.json');
   writeFileSync(nomadConfig, JSON.stringify({
     data_dir: join(dir, 'nomad-data'),
