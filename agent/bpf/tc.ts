@@ -31,6 +31,16 @@ function hookOf(place: Pick<TcPlace, 'ifindex'>, attachPoint: number): TcHook {
   return { sz: koffi.sizeof(BpfTcHook), ifindex: place.ifindex, attach_point: attachPoint, parent: 0 };
 }
 
+/** Runs a libbpf call with libbpf's own logging off (its failure is reported by the caller, or expected). */
+function quietly<T>(lib: Libbpf, call: () => T): T {
+  const previousPrint = lib.libbpf_set_print(null);
+  try {
+    return call();
+  } finally {
+    lib.libbpf_set_print(previousPrint);
+  }
+}
+
 function directionPoint(direction: TcDirection): number {
   return direction === 'ingress' ? BPF_TC_INGRESS : BPF_TC_EGRESS;
 }
@@ -41,7 +51,8 @@ function hearthOpts(place: Pick<TcPlace, 'priority'>, progFd = 0): TcOpts {
 
 /** Creates the clsact qdisc on the interface; true if this call created it (false: it existed). */
 export function ensureClsact(lib: Libbpf, place: Pick<TcPlace, 'ifname' | 'ifindex'>): boolean {
-  const rc = lib.bpf_tc_hook_create(hookOf(place, BPF_TC_INGRESS));
+  // EEXIST is an expected answer; keep libbpf from printing the kernel's complaint about it.
+  const rc = quietly(lib, () => lib.bpf_tc_hook_create(hookOf(place, BPF_TC_INGRESS)));
   if (rc === 0) return true;
   if (errnoName(rc) === 'EEXIST') return false;
   throw bpfError('bpf_tc_hook_create', rc, { interface: place.ifname });
@@ -94,13 +105,7 @@ export function detachTc(lib: Libbpf, place: TcPlace): void {
 export function queryTc(lib: Libbpf, place: TcPlace): number | undefined {
   const opts = hearthOpts(place);
   // "Nothing there" is the usual answer; keep libbpf from printing the kernel's complaint about it.
-  const previousPrint = lib.libbpf_set_print(null);
-  let rc: number;
-  try {
-    rc = lib.bpf_tc_query(hookOf(place, directionPoint(place.direction)), opts);
-  } finally {
-    lib.libbpf_set_print(previousPrint);
-  }
+  const rc = quietly(lib, () => lib.bpf_tc_query(hookOf(place, directionPoint(place.direction)), opts));
   if (rc === 0) return opts.prog_id;
   // ENOENT: no filter there; EINVAL: no clsact qdisc on the interface.
   if (errnoName(rc) === 'ENOENT' || errnoName(rc) === 'EINVAL') return undefined;

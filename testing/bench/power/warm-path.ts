@@ -28,6 +28,10 @@ function newMonitor(): TrafficMonitor {
   return createTrafficMonitor({ interfaces: ['lo'], objectPath: OBJECT_PATH, log: createSilentLogger(), tcPriority: BENCH_TC_PRIORITY });
 }
 
+type Setup = 'detached' | 'attached' | 'proxy';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 interface Throughput {
   detachedRps: number;
   /** Packets from the service per request (counted while attached): each crosses the program on the server's core. */
@@ -39,14 +43,23 @@ async function measureThroughput(seconds: number, rounds: number): Promise<Throu
   const proxy = await startNginx({ kind: 'proxy', upstreamPort: service.port });
   const monitor = newMonitor();
   monitor.watch({ id: 1, address: '127.0.0.1', port: service.port, protocol: 'tcp', checkPrefix: 'GET /health ' });
-  const results: Record<'detached' | 'attached' | 'proxy', WrkResult[]> = { detached: [], attached: [], proxy: [] };
+  const results: Record<Setup, WrkResult[]> = { detached: [], attached: [], proxy: [] };
   const connections = 16;
   const serverPackets: number[] = [];
   try {
     await runWrk(service.port, 1, connections); // warm-up
-    for (let round = 0; round < rounds; round++) {
-      results.detached.push(await runWrk(service.port, seconds, connections));
+    const settleMs = 500; // let start()/stop() (object load, worker thread) finish before load runs
+    const runOne = async (setup: Setup): Promise<void> => {
+      if (setup === 'proxy') {
+        results.proxy.push(await runWrk(proxy.port, seconds, connections));
+        return;
+      }
+      if (setup === 'detached') {
+        results.detached.push(await runWrk(service.port, seconds, connections));
+        return;
+      }
       await monitor.start();
+      await sleep(settleMs);
       try {
         const wrk = await runWrk(service.port, seconds, connections);
         results.attached.push(wrk);
@@ -55,8 +68,13 @@ async function measureThroughput(seconds: number, rounds: number): Promise<Throu
         serverPackets.push(Number(c.txPackets) / wrk.requests);
       } finally {
         await monitor.stop();
+        await sleep(settleMs);
       }
-      results.proxy.push(await runWrk(proxy.port, seconds, connections));
+    };
+    // Rotate the order every round so drift in the machine's other load spreads over all three.
+    const order: Setup[] = ['detached', 'attached', 'proxy'];
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < order.length; i++) await runOne(order[(round + i) % order.length] ?? 'detached');
     }
   } finally {
     await monitor.stop();
@@ -66,7 +84,7 @@ async function measureThroughput(seconds: number, rounds: number): Promise<Throu
 
   const rps = (k: keyof typeof results) => median(results[k].map((r) => r.requestsPerSec));
   const p99 = (k: keyof typeof results) => median(results[k].map((r) => r.p99Ms));
-  process.stdout.write(`\nwarm path: wrk -t1 -c${connections}, ${seconds} s x ${rounds} rounds (medians), nginx "return 200" on 127.0.0.1\n`);
+  process.stdout.write(`\nwarm path: wrk -t1 -c${connections}, ${seconds} s x ${rounds} rounds in rotating order (medians), nginx "return 200" on 127.0.0.1\n`);
   process.stdout.write(`  ${'setup'.padEnd(34)}${'req/s'.padStart(10)}${'p99'.padStart(11)}\n`);
   for (const [label, key] of [
     ['monitor detached (baseline)', 'detached'],
@@ -163,7 +181,7 @@ export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   process.stdout.write(`${describeMachine()}\n`);
   process.stdout.write(`load average (1/5/15 min) at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; wrk figures move with other load, the kernel-measured program cost does not\n`);
-  const load = await measureThroughput(2, quick ? 1 : 8);
+  const load = await measureThroughput(2, quick ? 1 : 9);
   printProgramCost(OBJECT_PATH, quick ? 200_000 : 1_000_000, load);
   await measureSynLatency(quick ? 100 : 500);
   await measureIdleCpu(quick ? 3 : 10);
