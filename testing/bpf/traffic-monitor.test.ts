@@ -82,6 +82,30 @@ if (skipReason !== undefined) {
     t.true(closed.rxPackets > open.rxPackets);
   });
 
+  test.serial('bulk transfers count every payload byte exactly, GSO-sized packets included', async (t) => {
+    const host = uniqueLoopback();
+    const server = await startEchoServer(host);
+    t.teardown(() => server.close());
+    const monitor = await startMonitor(t, ['lo']);
+    monitor.watch({ id: 13, address: host, port: server.port, protocol: 'tcp' });
+    const client = await connectTo(host, server.port);
+    t.teardown(() => client.destroy());
+    const size = 4 << 20;
+    let echoed = 0;
+    const done = new Promise<void>((resolve) => {
+      client.on('data', (d: Buffer) => {
+        echoed += d.length;
+        if (echoed >= size) resolve();
+      });
+    });
+    client.write(Buffer.alloc(size, 0x61));
+    await done;
+    await closeSocket(client);
+    const c = await settle(() => countersOf(monitor, 13), (v) => v.openConnections === 0 && v.activityBytes === BigInt(2 * size));
+    t.is(c.activityBytes, BigInt(2 * size));
+    t.true(c.rxBytes > BigInt(size) && c.txBytes > BigInt(size));
+  });
+
   test.serial('a service on a wildcard address is matched by any local address', async (t) => {
     const server = await startEchoServer('0.0.0.0');
     t.teardown(() => server.close());
