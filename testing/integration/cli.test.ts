@@ -11,6 +11,15 @@ import { passCheck, registerExpert } from './consul-http.js';
 import { freePort } from './real-binaries.js';
 import { waitFor } from './wait-for.js';
 
+/** A one-allocation mock_driver job (the simulator runs it without a process). */
+async function submitMockJob(nomadAddr: string, id: string): Promise<void> {
+  const response = await fetch(`${nomadAddr}/v1/jobs`, {
+    method: 'PUT',
+    body: JSON.stringify({ Job: { ID: id, Datacenters: ['dc1'], TaskGroups: [{ Name: 'app', Count: 1, Tasks: [{ Name: 'main', Driver: 'mock_driver', Config: {}, Resources: { CPU: 100, MemoryMB: 64 } }] }] } }),
+  });
+  if (!response.ok) throw new Error(`job submit answered ${response.status}: ${await response.text()}`);
+}
+
 function tempDir(t: ExecutionContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-it-cli-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,8 +30,11 @@ for (const kind of availableBackends().kinds) {
   test(`[${kind}] hearth status prints the Nomad leader, nodes and jobs and the Consul services as tables`, async (t) => {
     const backend = await useCluster(t, kind);
     const env = { NOMAD_ADDR: backend.nomadAddr, CONSUL_HTTP_ADDR: backend.consulAddr };
+    if (kind === 'simulator') await submitMockJob(backend.nomadAddr, 'status-demo');
     const result = await runHearth(['status'], env);
     t.is(result.code, 0, result.stderr);
+    t.regex(result.stdout, /^JOB +TYPE +STATUS$/m);
+    if (kind === 'simulator') t.regex(result.stdout, /^status-demo +service +(pending|running)$/m);
     t.regex(result.stdout, new RegExp(`Nomad ${backend.nomadAddr} \\(leader \\S+\\)`));
     t.regex(result.stdout, /^NODE +ADDRESS +STATUS/m);
     t.regex(result.stdout, /^SERVICE +INSTANCES +PASSING +WARNING +CRITICAL/m);
