@@ -1,6 +1,7 @@
 // The Nomad + Consul HTTP API simulator: one process serving both APIs over
 // a set of simulated client nodes that run real raw_exec processes.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -148,7 +149,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       await clients.shutdown();
       consulAgent.stop();
       await Promise.all([closeAll(nomadListeners), closeAll(consulListeners)]);
-      if (ownWorkDir && workDir !== '') rmSync(workDir, { recursive: true, force: true });
+      if (ownWorkDir && workDir !== '') await rm(workDir, { recursive: true, force: true });
     },
     control: {
       nodes: () => nodes.map((n) => ({ id: n.ID, name: n.Name, address: n.Address, datacenter: n.Datacenter })),

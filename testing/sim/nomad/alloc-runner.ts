@@ -320,11 +320,14 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
       for (const r of registrations) consul.registerService(node.Name, r.body);
     },
     start() {
-      mkdirSync(join(allocDir, 'logs'), { recursive: true });
-      mkdirSync(join(allocDir, 'data'), { recursive: true });
-      mkdirSync(join(allocDir, 'tmp'), { recursive: true });
-      for (const s of slots) {
-        for (const d of [s.paths.localDir, s.paths.secretsDir, join(s.paths.taskDir, 'tmp')]) mkdirSync(d, { recursive: true });
+      // Directories only where a process runs: mock_driver load stays off the disk (templates create their own).
+      if (slots.some((s) => s.task.Driver === 'raw_exec' || s.task.Driver === 'exec')) {
+        mkdirSync(join(allocDir, 'logs'), { recursive: true });
+        mkdirSync(join(allocDir, 'data'), { recursive: true });
+        mkdirSync(join(allocDir, 'tmp'), { recursive: true });
+        for (const s of slots) {
+          for (const d of [s.paths.localDir, s.paths.secretsDir, join(s.paths.taskDir, 'tmp')]) mkdirSync(d, { recursive: true });
+        }
       }
       if (slots.length === 0) {
         finished = true;
