@@ -4,19 +4,15 @@
 // sk_lookup program to a network namespace, and exposes per-service counters,
 // first-SYN events for sleeping services and the connection hold.
 // See bpf/traffic_monitor.bpf.c for what is counted and why.
-import { closeSync, openSync } from 'node:fs';
 import { HearthError, invalidInput } from '../errors.js';
 import type { Logger } from '../log.js';
 import { repoPath } from '../util/paths.js';
-import { CHECK_PREFIX_MAX } from './abi.js';
-import { encodeAddress } from './address.js';
-import { bpfError } from './bpf-error.js';
+import { attach, detach, newAttachment, type Attachment } from './attachment.js';
 import { BpfObject } from './bpf-object.js';
-import { createInterfaceIndexer } from './interfaces.js';
-import { lastErrno, loadLibbpf, type Libbpf, type NativePointer } from './libbpf.js';
+import { loadLibbpf } from './libbpf.js';
 import { createServiceMaps, type ServiceEntry, type ServiceMaps } from './service-maps.js';
-import { startSynEventReader, type SynEventReader } from './syn-events.js';
-import { attachTc, clsactIsEmpty, destroyClsact, detachTc, ensureClsact, HEARTH_TC_PRIORITY, removeLeftover, type TcPlace } from './tc.js';
+import { HEARTH_TC_PRIORITY } from './tc.js';
+import { parseWatchedService } from './watched-service.js';
 
 export { defaultInterfaces } from './interfaces.js';
 export { HEARTH_TC_PRIORITY } from './tc.js';
@@ -79,42 +75,17 @@ export interface TrafficMonitorOptions {
   tcPriority?: number;
 }
 
-const PROGRAM_INGRESS = 'hearth_tc_ingress';
-const PROGRAM_EGRESS = 'hearth_tc_egress';
-const PROGRAM_SK_LOOKUP = 'hearth_sk_lookup';
 const SOURCE = 'createTrafficMonitor';
 
 interface Running {
-  readonly lib: Libbpf;
-  readonly obj: BpfObject;
+  readonly attachment: Attachment;
   readonly maps: ServiceMaps;
-  readonly places: TcPlace[];
-  readonly createdClsact: Array<Pick<TcPlace, 'ifname' | 'ifindex'>>;
-  link: NativePointer | null;
-  reader: SynEventReader | undefined;
 }
 
 const ZERO_COUNTERS: ServiceCounters = {
   rxPackets: 0n, rxBytes: 0n, txPackets: 0n, txBytes: 0n,
   activityBytes: 0n, openConnections: 0, checkConnections: 0n, lastActivityNs: 0n,
 };
-
-function toEntry(svc: WatchedService, source: string): ServiceEntry {
-  if (!Number.isInteger(svc.id) || svc.id < 0 || svc.id > 0xffffffff) {
-    throw invalidInput('id', 'an integer from 0 to 4294967295', svc.id, source);
-  }
-  const address = encodeAddress(svc.address);
-  if (address === undefined) throw invalidInput('address', 'an IPv4 or IPv6 address literal', svc.address, source);
-  if (!Number.isInteger(svc.port) || svc.port < 1 || svc.port > 65535) {
-    throw invalidInput('port', 'an integer from 1 to 65535', svc.port, source);
-  }
-  if (svc.protocol !== 'tcp') throw invalidInput('protocol', '"tcp"', svc.protocol, source);
-  const checkPrefix = new TextEncoder().encode(svc.checkPrefix ?? '');
-  if (checkPrefix.length > CHECK_PREFIX_MAX) {
-    throw invalidInput('checkPrefix', `at most ${CHECK_PREFIX_MAX} bytes`, svc.checkPrefix, source);
-  }
-  return { id: svc.id, address, port: svc.port, checkPrefix, sleeping: false };
-}
 
 export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonitor {
   if (!Array.isArray(opts.interfaces) || opts.interfaces.length === 0 || opts.interfaces.some((n) => typeof n !== 'string' || n === '')) {
@@ -164,81 +135,6 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
     return running;
   };
 
-  const teardown = async (state: Running): Promise<void> => {
-    const failures: unknown[] = [];
-    const attempt = (fn: () => void): void => {
-      try {
-        fn();
-      } catch (err) {
-        failures.push(err);
-      }
-    };
-    if (state.reader !== undefined) await state.reader.stop();
-    state.reader = undefined;
-    if (state.link !== null) {
-      const link = state.link;
-      state.link = null;
-      attempt(() => {
-        const rc = state.lib.bpf_link__destroy(link);
-        if (rc < 0) throw bpfError('bpf_link__destroy', rc);
-      });
-    }
-    for (const place of state.places.splice(0)) attempt(() => detachTc(state.lib, place));
-    for (const hook of state.createdClsact.splice(0)) {
-      if (clsactIsEmpty(hook.ifname)) attempt(() => destroyClsact(state.lib, hook));
-      else log.info({ interface: hook.ifname }, 'kept the clsact qdisc: other filters use it');
-    }
-    state.obj.close();
-    for (const err of failures) log.error({ err }, 'traffic monitor teardown step failed');
-    if (failures.length > 0) throw failures[0];
-  };
-
-  const attachAll = async (state: Running): Promise<void> => {
-    const indexer = createInterfaceIndexer();
-    const wanted: TcPlace[] = [];
-    for (const ifname of ifnames) {
-      const ifindex = indexer.indexOf(ifname);
-      wanted.push({ ifname, ifindex, direction: 'ingress', priority: tcPriority });
-      // On lo every packet crosses egress and then ingress: count it once, at ingress.
-      if (ifname !== 'lo') wanted.push({ ifname, ifindex, direction: 'egress', priority: tcPriority });
-    }
-    for (const ifname of ifnames) {
-      const place = wanted.find((p) => p.ifname === ifname);
-      if (place !== undefined && ensureClsact(state.lib, place)) state.createdClsact.push(place);
-    }
-    // Crash recovery: a filter at hearth's handle/priority running a hearth_ program is a leftover.
-    for (const place of wanted) {
-      const removed = removeLeftover(state.lib, place);
-      if (removed !== undefined) {
-        log.warn({ interface: place.ifname, direction: place.direction, program: removed }, 'removed a tc filter left by an earlier hearth run');
-      }
-    }
-    for (const place of wanted) {
-      const progFd = state.obj.programFd(place.direction === 'ingress' ? PROGRAM_INGRESS : PROGRAM_EGRESS);
-      attachTc(state.lib, place, progFd);
-      state.places.push(place);
-    }
-
-    let netnsFd: number;
-    try {
-      netnsFd = openSync(netnsPath, 'r');
-    } catch (err) {
-      throw new HearthError('HEARTH_ERR_BPF', `Cannot open network namespace ${netnsPath} for sk_lookup.`, {
-        cause: err,
-        details: { function: 'open', path: netnsPath, hint: 'the namespace file is missing' },
-      });
-    }
-    try {
-      const link = state.lib.bpf_program__attach_netns(state.obj.program(PROGRAM_SK_LOOKUP), netnsFd);
-      if (link === null) throw bpfError('bpf_program__attach_netns', lastErrno(), { netns: netnsPath });
-      state.link = link;
-    } finally {
-      closeSync(netnsFd);
-    }
-
-    state.reader = await startSynEventReader({ mapFd: state.obj.mapFd('syn_events'), log, deliver });
-  };
-
   return {
     async start() {
       if (running !== undefined || starting) return;
@@ -247,8 +143,7 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
         const lib = loadLibbpf();
         const obj = BpfObject.load(lib, objectPath);
         const state: Running = {
-          lib,
-          obj,
+          attachment: newAttachment(lib, obj),
           maps: createServiceMaps(
             lib,
             {
@@ -260,16 +155,12 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
             },
             lib.libbpf_num_possible_cpus(),
           ),
-          places: [],
-          createdClsact: [],
-          link: null,
-          reader: undefined,
         };
         try {
           for (const entry of services.values()) state.maps.write(entry);
-          await attachAll(state);
+          await attach(state.attachment, { ifnames, tcPriority, netnsPath, log, deliver });
         } catch (err) {
-          await teardown(state).catch((cleanupErr: unknown) => log.error({ err: cleanupErr }, 'rollback after a failed start failed'));
+          await detach(state.attachment, log).catch((cleanupErr: unknown) => log.error({ err: cleanupErr }, 'rollback after a failed start failed'));
           throw err;
         }
         running = state;
@@ -283,12 +174,12 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
       const state = running;
       if (state === undefined) return;
       running = undefined;
-      await teardown(state);
+      await detach(state.attachment, log);
       log.info({ interfaces: ifnames }, 'traffic monitor detached');
     },
 
     watch(svc) {
-      const entry = toEntry(svc, 'TrafficMonitor.watch');
+      const entry = parseWatchedService(svc, 'TrafficMonitor.watch');
       const previous = services.get(entry.id);
       const next = { ...entry, sleeping: previous?.sleeping ?? false };
       if (running !== undefined) {
