@@ -85,7 +85,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
     const health = createHealthModel();
     const describe = (name: 'nomad' | 'consul', addr: string) => () => {
       const state = probes[name].state();
-      return state.reachable ? { ok: true } : { ok: false, reason: `cannot reach ${name === 'nomad' ? 'Nomad' : 'Consul'} at ${addr}: ${state.error ?? 'no answer'}` };
+      if (state.reachable) return { ok: true };
+      // The clients' errors already say "cannot reach X at ADDR (set by SOURCE): why".
+      const error = state.error ?? 'no answer';
+      return { ok: false, reason: error.startsWith('cannot reach') ? error : `cannot reach ${name === 'nomad' ? 'Nomad' : 'Consul'} at ${addr}: ${error}` };
     };
     health.addPart('nomad', describe('nomad', config.nomad.addr));
     health.addPart('consul', describe('consul', config.consul.addr));

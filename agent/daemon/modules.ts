@@ -38,5 +38,5 @@ export interface ModuleEntry {
 
 export const MODULES: readonly ModuleEntry[] = [
   { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
-  { name: 'power', create: (deps) => createPowerAgentModule(deps) },
+  { name: 'power', create: (deps) => createPowerAgentModule(deps, deps.metricsRegistry) },
 ];

@@ -35,3 +35,16 @@ test('a started probe keeps probing on its interval until stopped', async (t) =>
   await new Promise((resolve) => setTimeout(resolve, 100));
   t.is(calls, seen);
 });
+
+test('a probe that does not answer in time is unreachable with a plain reason', async (t) => {
+  const probe = createReachabilityProbe({
+    name: 'consul',
+    probe: (signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('This operation was aborted')))),
+    intervalMs: 50,
+    log: createSilentLogger(),
+  });
+  t.teardown(() => probe.stop());
+  const state = await probe.probeNow();
+  t.false(state.reachable);
+  t.is(state.error, 'no answer within 1000 ms');
+});

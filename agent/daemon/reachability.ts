@@ -58,13 +58,19 @@ export function createReachabilityProbe(options: ReachabilityOptions): Reachabil
   }
 
   async function probeOnce(): Promise<Reachability> {
-    controller = new AbortController();
-    const timeout = setTimeout(() => controller?.abort(), Math.max(options.intervalMs, PROBE_TIMEOUT_MS));
+    const own = new AbortController();
+    controller = own;
+    const limitMs = Math.max(options.intervalMs, PROBE_TIMEOUT_MS);
+    let timedOut = false;
+    const timeout = setTimeout(() => {
+      timedOut = true;
+      own.abort();
+    }, limitMs);
     try {
-      await options.probe(controller.signal);
+      await options.probe(own.signal);
       return record({ reachable: true, since: now() });
     } catch (err) {
-      return record({ reachable: false, since: now(), error: reasonOf(err) });
+      return record({ reachable: false, since: now(), error: timedOut ? `no answer within ${limitMs} ms` : reasonOf(err) });
     } finally {
       clearTimeout(timeout);
     }
