@@ -16,6 +16,7 @@ import { createNomadClients } from './nomad/client.js';
 import { createJobWrites } from './nomad/jobs.js';
 import { createNomadGuard, createNomadRoutes } from './nomad/router.js';
 import { createScheduler } from './nomad/scheduler.js';
+import { createNomadServiceRegistry } from './nomad/service-registry.js';
 import { createNomadStore } from './nomad/store.js';
 import { nodeFull } from './nomad/views.js';
 import { buildNodes, type SimNodeSpec } from './nodes.js';
@@ -87,14 +88,15 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   };
 
   let scheduler: ReturnType<typeof createScheduler> | undefined;
-  const clients = createNomadClients({ store, consul: bridge, workDir: () => workDir, region: REGION, checkIntervalCapMs: options.maxCheckIntervalMs, onCapacityChange: () => scheduler?.capacityChanged(), log });
+  const nomadServices = createNomadServiceRegistry(store);
+  const clients = createNomadClients({ store, consul: bridge, nomadServices, workDir: () => workDir, region: REGION, checkIntervalCapMs: options.maxCheckIntervalMs, onCapacityChange: () => scheduler?.capacityChanged(), log });
   scheduler = createScheduler({ store, client: clients, log });
   const jobs = createJobWrites({ store, scheduler, region: REGION });
 
   const nodeByAddress = new Map(nodes.map((n) => [n.Address, n]));
   const nomadDispatch = createDispatcher({
     routes: createNomadRoutes({
-      store, jobs, region: REGION, heartbeatMs: options.eventHeartbeatMs ?? 30_000,
+      store, jobs, nomadServices, region: REGION, heartbeatMs: options.eventHeartbeatMs ?? 30_000,
       nodeForAddress: (a) => nodeByAddress.get(a) ?? firstNode, aclEnabled: options.acl?.nomadToken !== undefined,
     }),
     guard: createNomadGuard(options.acl?.nomadToken),

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { Task, Template } from '../../../agent/nomad/types.js';
 import type { TaskDriver } from './drivers/driver.js';
 import type { SimAlloc, SimNode } from './model.js';
-import { buildRegistrations, type CheckRestartWatch, type ServiceRegistration } from './services.js';
+import type { NomadServiceRegistry } from './service-registry.js';
+import { buildNomadRegistrations, buildRegistrations, type CheckRestartWatch, type ServiceRegistration } from './services.js';
 import { buildTaskEnv, interpolateConfig, type TaskPaths } from './task-env.js';
 import { createTaskRunner, newTaskState, type TaskRunner } from './task-runner.js';
 import { parseEnvFile, renderTemplate, type ServiceInstance } from './template.js';
@@ -27,6 +28,7 @@ export interface AllocRunnerDeps {
   readonly alloc: SimAlloc;
   readonly node: SimNode;
   readonly consul: ConsulBridge;
+  readonly nomadServices: NomadServiceRegistry;
   readonly drivers: ReadonlyMap<string, TaskDriver>;
   readonly workDir: string;
   readonly region: string;
@@ -78,6 +80,7 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
   const allocDir = join(allocRoot, 'alloc');
   const slots: TaskSlot[] = [];
   let registrations: ServiceRegistration[] = [];
+  let nomadServiceIds: string[] = [];
   let unwatchHealth: Array<() => void> = [];
   let restartTimers: NodeJS.Timeout[] = [];
   let commitPending = false;
@@ -172,6 +175,9 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
   const registerServices = (): void => {
     registrations = buildRegistrations(alloc, node);
     for (const r of registrations) consul.registerService(node.Name, r.body);
+    const native = buildNomadRegistrations(alloc, node);
+    deps.nomadServices.register(native);
+    nomadServiceIds = native.map((r) => r.ID);
     for (const name of new Set(registrations.map((r) => r.name))) unwatchHealth.push(consul.watch(`svc:${name}`, evaluateHealth));
     for (const w of registrations.flatMap((r) => r.checkRestarts)) watchCheckRestart(w);
     evaluateHealth();
@@ -200,6 +206,8 @@ export function createAllocRunner(deps: AllocRunnerDeps): AllocRunner {
     unwatchHealth = [];
     for (const timer of restartTimers) clearTimeout(timer);
     restartTimers = [];
+    deps.nomadServices.deregister(nomadServiceIds);
+    nomadServiceIds = [];
     for (const r of registrations) {
       try {
         consul.deregisterService(node.Name, r.id);

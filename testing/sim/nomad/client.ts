@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { createAllocRunner, type AllocRunner, type ConsulBridge } from './alloc-runner.js';
 import type { TaskDriver } from './drivers/driver.js';
+import type { NomadServiceRegistry } from './service-registry.js';
 import { createMockDriver } from './drivers/mock.js';
 import { createRawExecDriver } from './drivers/raw-exec.js';
 import { isTerminalClient, type SimAlloc } from './model.js';
@@ -18,6 +19,7 @@ export interface NomadClients extends SchedulerClient {
 export function createNomadClients(deps: {
   store: NomadStore;
   consul: ConsulBridge;
+  nomadServices: NomadServiceRegistry;
   workDir: () => string;
   region: string;
   checkIntervalCapMs: number | undefined;
@@ -58,7 +60,7 @@ export function createNomadClients(deps: {
       if (node === undefined || closing) return;
       let wasTerminal = false;
       const runner = createAllocRunner({
-        alloc, node, consul: deps.consul, drivers, workDir: deps.workDir(), region: deps.region, checkIntervalCapMs: deps.checkIntervalCapMs, log,
+        alloc, node, consul: deps.consul, nomadServices: deps.nomadServices, drivers, workDir: deps.workDir(), region: deps.region, checkIntervalCapMs: deps.checkIntervalCapMs, log,
         commit: () => {
           if (closing && runners.size === 0) return;
           deps.store.commitAlloc(alloc, 'AllocationUpdated');

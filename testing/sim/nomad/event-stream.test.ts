@@ -68,3 +68,22 @@ test('index= replays buffered events from that index and purge sends Deleted', a
   t.is(events[0]?.Type, 'JobRegistered');
   t.is(events.find((e) => e.Type === 'JobDeregistered')?.Payload.Deleted, true);
 });
+
+test('services with the nomad provider land in Nomad\'s catalog and publish Service events', async (t) => {
+  const h = await startSim(t);
+  const s = await openStream(`${h.nomadAddr}/v1/event/stream?topic=Service`);
+  t.teardown(() => s.close());
+  await h.nomad('/v1/jobs', { method: 'PUT', body: mockJob('nat', { group: { Services: [{ Name: 'native', Provider: 'nomad', Tags: ['x'] }] } }) });
+  const regs = await waitFor('registered', async () => {
+    const list = (await h.nomad('/v1/service/native')).json as Array<{ ServiceName: string; JobID: string; Address: string; NodeID: string }>;
+    return list.length === 1 ? list : undefined;
+  });
+  t.is(regs[0]?.JobID, 'nat');
+  t.is(regs[0]?.Address, h.sim.control.nodes().find((n) => n.id === regs[0]?.NodeID)?.address);
+  t.deepEqual((await h.nomad('/v1/services')).json, [{ Namespace: 'default', Services: [{ ServiceName: 'native', Tags: ['x'] }] }]);
+  t.deepEqual((await h.consul('/v1/health/service/native')).json, []);
+  await h.nomad('/v1/job/nat/scale', { method: 'POST', body: { Count: 0, Target: { Group: 'app' } } });
+  await waitFor('deregistered', async () => (((await h.nomad('/v1/service/native')).json as unknown[]).length === 0 ? true : undefined));
+  const types = s.frames.flatMap((f) => f.Events ?? []).map((e) => e.Type);
+  t.deepEqual(types, ['ServiceRegistration', 'ServiceDeregistration']);
+});

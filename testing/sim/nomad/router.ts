@@ -5,6 +5,7 @@ import { queryFlag, readToken, SimHttpError, type Reply, type Route, type SimReq
 import { createEventStreamHandler } from './event-stream.js';
 import type { JobWrites } from './jobs.js';
 import type { SimNode } from './model.js';
+import type { NomadServiceRegistry } from './service-registry.js';
 import { allocWire, jobKey, type NomadStore } from './store.js';
 import { allocStub, jobListStub, jobSummary, nodeFull, nodeStub, scaleStatus } from './views.js';
 
@@ -13,6 +14,7 @@ const LIMITS = { defaultMs: 300_000, maxMs: 300_000 };
 export interface NomadRouterOptions {
   readonly store: NomadStore;
   readonly jobs: JobWrites;
+  readonly nomadServices: NomadServiceRegistry;
   readonly region: string;
   readonly heartbeatMs: number;
   readonly nodeForAddress: (address: string) => SimNode;
@@ -34,7 +36,7 @@ function inNamespace(req: SimRequest, ns: string): boolean {
 }
 
 export function createNomadRoutes(opts: NomadRouterOptions): Route[] {
-  const { store, jobs } = opts;
+  const { store, jobs, nomadServices } = opts;
 
   const blockingRead = async (req: SimRequest, keys: string[], readIndex: () => number, body: () => unknown): Promise<Reply> => {
     const params = parseBlocking(req.query, LIMITS);
@@ -175,6 +177,29 @@ export function createNomadRoutes(opts: NomadRouterOptions): Route[] {
         stats: { client: { node_id: n.ID, known_servers: '127.0.0.1:4647', num_allocations: String([...store.allocs.values()].filter((a) => a.NodeID === n.ID && a.DesiredStatus === 'run').length) }, nomad: { leader: 'true', server: 'true', known_regions: '1' } },
       } };
     } },
+    { methods: ['GET'], pattern: '/v1/services', handler: (req) => blockingRead(req, ['services'], () => nomadServices.index(), () => {
+      const byNs = new Map<string, Map<string, Set<string>>>();
+      for (const r of nomadServices.all()) {
+        if (!inNamespace(req, r.Namespace)) continue;
+        const names = byNs.get(r.Namespace) ?? new Map<string, Set<string>>();
+        byNs.set(r.Namespace, names);
+        const tags = names.get(r.ServiceName) ?? new Set<string>();
+        names.set(r.ServiceName, tags);
+        for (const t of r.Tags) tags.add(t);
+      }
+      return [...byNs].map(([ns, names]) => ({ Namespace: ns, Services: [...names].map(([name, tags]) => ({ ServiceName: name, Tags: [...tags] })) }));
+    }) },
+    { methods: ['GET'], pattern: '/v1/service/:name', handler: (req) => {
+      const name = req.params.name ?? '';
+      return blockingRead(req, [`service:${name}`], () => nomadServices.index(name), () => nomadServices.all().filter((r) => r.ServiceName === name && inNamespace(req, r.Namespace)));
+    } },
+    { methods: ['DELETE'], pattern: '/v1/service/:name/:id', handler: (req) => {
+      const found = nomadServices.all().find((r) => r.ServiceName === req.params.name && r.ID === req.params.id);
+      if (found === undefined) throw new SimHttpError(404, 'Service registration not found');
+      nomadServices.deregister([found.ID]);
+      return { kind: 'json', body: null, headers: { 'X-Nomad-Index': String(store.currentIndex()) } };
+    } },
+    { methods: ['GET'], pattern: '/v1/job/:id/services', handler: (req) => blockingRead(req, ['services'], () => nomadServices.index(), () => nomadServices.all().filter((r) => r.JobID === req.params.id && inNamespace(req, r.Namespace))) },
     { methods: ['GET'], pattern: '/v1/event/stream', handler: createEventStreamHandler({ broker: store.broker, heartbeatMs: opts.heartbeatMs }) },
   ];
 }

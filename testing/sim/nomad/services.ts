@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Service, ServiceCheck } from '../../../agent/nomad/types.js';
 import type { SimAlloc, SimNode } from './model.js';
+import type { NomadServiceRegistration } from './service-registry.js';
 
 /** A check with a `check_restart` block: restart `task` after `limit` unhealthy results past `graceMs`. */
 export interface CheckRestartWatch {
@@ -49,16 +50,28 @@ function checkBody(alloc: SimAlloc, serviceId: string, svc: Service, check: Serv
   return undefined;
 }
 
-/** Registrations for the group services and every task's services that use the consul provider. */
-export function buildRegistrations(alloc: SimAlloc, node: SimNode): ServiceRegistration[] {
+function servicesOf(alloc: SimAlloc): Array<{ owner: string; svc: Service }> {
   const tg = alloc.Job.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
   if (tg === undefined) return [];
-  const entries: Array<{ owner: string; svc: Service }> = [
+  return [
     ...(tg.Services ?? []).map((svc) => ({ owner: `group-${tg.Name}`, svc })),
     ...tg.Tasks.flatMap((t) => (t.Services ?? []).map((svc) => ({ owner: t.Name, svc }))),
   ];
+}
+
+/** Registrations in Nomad's own catalog for the services with `Provider: "nomad"`. */
+export function buildNomadRegistrations(alloc: SimAlloc, node: SimNode): Array<Omit<NomadServiceRegistration, 'CreateIndex' | 'ModifyIndex'>> {
+  return servicesOf(alloc).filter(({ svc }) => svc.Provider === 'nomad').map(({ owner, svc }) => ({
+    ID: `_nomad-task-${alloc.ID}-${owner}-${svc.Name}-${svc.PortLabel ?? ''}`,
+    ServiceName: svc.Name, Namespace: alloc.Namespace, NodeID: node.ID, Datacenter: node.Datacenter, JobID: alloc.JobID, AllocID: alloc.ID,
+    Tags: svc.Tags ?? [], Address: svc.Address !== undefined && svc.Address !== '' ? svc.Address : node.Address, Port: portFor(alloc, svc.PortLabel),
+  }));
+}
+
+/** Registrations for the group services and every task's services that use the consul provider. */
+export function buildRegistrations(alloc: SimAlloc, node: SimNode): ServiceRegistration[] {
   const out: ServiceRegistration[] = [];
-  for (const { owner, svc } of entries) {
+  for (const { owner, svc } of servicesOf(alloc)) {
     if ((svc.Provider ?? 'consul') !== 'consul') continue;
     const id = `_nomad-task-${alloc.ID}-${owner}-${svc.Name}-${svc.PortLabel ?? ''}`;
     const address = svc.Address !== undefined && svc.Address !== '' ? svc.Address : node.Address;
