@@ -104,7 +104,7 @@ if (skipReason !== undefined) {
     const c = await settle(() => countersOf(monitor, 13), (v) => v.openConnections === 0 && v.activityBytes >= BigInt(2 * size));
     // Wire bytes: a segment dropped after the hook (a full receive queue) and sent again counts twice.
     t.true(c.activityBytes >= BigInt(2 * size), String(c.activityBytes));
-    t.true(c.activityBytes <= BigInt(2 * size + size / 5), String(c.activityBytes));
+    t.true(c.activityBytes <= BigInt(2 * size + size / 4), String(c.activityBytes));
     t.true(c.rxBytes > BigInt(size) && c.txBytes > BigInt(size));
   });
 
