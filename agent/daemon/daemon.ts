@@ -7,9 +7,9 @@ import type { Logger } from '../log.js';
 import type { Route } from '../http-api/route.js';
 import { createApiServer, type ApiServer } from '../http-api/server.js';
 import { parseListenAddress, reachableHost } from '../http-api/listen-address.js';
-import { createMetrics } from '../metrics/metrics.js';
+import { createMetrics, type AgentMetrics } from '../metrics/metrics.js';
 import { hearthVersion } from '../version.js';
-import { createHealthModel } from './health-model.js';
+import { createHealthModel, type PartHealth } from './health-model.js';
 import { resolveNodeIdentity, type NodeIdentity } from './node-identity.js';
 import { createReachabilityProbe, type ReachabilityProbe } from './reachability.js';
 import { createStatusRoutes } from './status-routes.js';
@@ -44,6 +44,41 @@ interface Part {
   stop(): Promise<void> | void;
 }
 
+interface NamedModule {
+  readonly name: string;
+  readonly module: AgentModule;
+}
+
+/** Starts one module; a failure is logged and returned (the agent runs on, degraded), never thrown. */
+async function startModule(entry: NamedModule, log: Logger): Promise<string | undefined> {
+  try {
+    await entry.module.start();
+    return undefined;
+  } catch (err) {
+    log.error({ err, agentModule: entry.name }, 'agent module failed to start');
+    return (err as Error).message;
+  }
+}
+
+function createBackendProbes(
+  backends: AgentBackends,
+  metrics: AgentMetrics,
+  timing: { intervalMs: number; reachableIntervalMs: number; log: Logger },
+): Record<'nomad' | 'consul', ReachabilityProbe> {
+  return {
+    nomad: createReachabilityProbe({ name: 'nomad', probe: backends.pingNomad, ...timing, onChange: (s) => metrics.setReachable('nomad', s.reachable) }),
+    consul: createReachabilityProbe({ name: 'consul', probe: backends.pingConsul, ...timing, onChange: (s) => metrics.setReachable('consul', s.reachable) }),
+  };
+}
+
+function describeReachability(name: 'Nomad' | 'Consul', addr: string, probe: ReachabilityProbe): PartHealth {
+  const state = probe.state();
+  if (state.reachable) return { ok: true };
+  // The clients' errors already say "cannot reach X at ADDR (set by SOURCE): why".
+  const error = state.error ?? 'no answer';
+  return { ok: false, reason: error.startsWith('cannot reach') ? error : `cannot reach ${name} at ${addr}: ${error}` };
+}
+
 const IDENTITY_DEADLINE_MS = 2000;
 /** Longest wait for one part to stop, and for the whole stop (SIGTERM must end the process within 5 s). */
 const PART_STOP_DEADLINE_MS = 2500;
@@ -64,11 +99,11 @@ export function createDaemon(options: DaemonOptions): Daemon {
     const backends: AgentBackends = (options.createBackends ?? createAgentBackends)({ loaded, log, metrics });
     started.push({ name: 'backends', stop: () => backends.close() });
 
-    const timing = { intervalMs: options.probeIntervalMs ?? 1000, reachableIntervalMs: options.reachableProbeIntervalMs ?? 5000, log };
-    const probes: Record<'nomad' | 'consul', ReachabilityProbe> = {
-      nomad: createReachabilityProbe({ name: 'nomad', probe: backends.pingNomad, ...timing, onChange: (s) => metrics.setReachable('nomad', s.reachable) }),
-      consul: createReachabilityProbe({ name: 'consul', probe: backends.pingConsul, ...timing, onChange: (s) => metrics.setReachable('consul', s.reachable) }),
-    };
+    const probes = createBackendProbes(backends, metrics, {
+      intervalMs: options.probeIntervalMs ?? 1000,
+      reachableIntervalMs: options.reachableProbeIntervalMs ?? 5000,
+      log,
+    });
     for (const [name, probe] of Object.entries(probes)) {
       probe.start();
       started.push({ name: `${name} probe`, stop: () => probe.stop() });
@@ -83,15 +118,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
     log.info({ node: node.name, address: node.address, source: node.source }, 'node identity resolved');
 
     const health = createHealthModel();
-    const describe = (name: 'nomad' | 'consul', addr: string) => () => {
-      const state = probes[name].state();
-      if (state.reachable) return { ok: true };
-      // The clients' errors already say "cannot reach X at ADDR (set by SOURCE): why".
-      const error = state.error ?? 'no answer';
-      return { ok: false, reason: error.startsWith('cannot reach') ? error : `cannot reach ${name === 'nomad' ? 'Nomad' : 'Consul'} at ${addr}: ${error}` };
-    };
-    health.addPart('nomad', describe('nomad', config.nomad.addr));
-    health.addPart('consul', describe('consul', config.consul.addr));
+    health.addPart('nomad', () => describeReachability('Nomad', config.nomad.addr, probes.nomad));
+    health.addPart('consul', () => describeReachability('Consul', config.consul.addr, probes.consul));
 
     const experts = backends.watchExperts(log);
     experts.onChange((list) => metrics.setExpertsDiscovered(list.length));
@@ -99,7 +127,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     started.push({ name: 'discovery', stop: () => experts.stop() });
     health.addPart('discovery', () => experts.health());
 
-    const modules: { name: string; module: AgentModule; failure?: string }[] = [];
+    const modules: NamedModule[] = [];
     for (const entry of options.modules ?? MODULES) {
       const module = entry.create({ config, log: log.child({ module: entry.name }), node, backends, metricsRegistry: metrics.registry });
       modules.push({ name: entry.name, module });
@@ -120,14 +148,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
     const server: ApiServer = createApiServer({ listen, token: config.api.token, log: log.child({ module: 'api' }), routes });
 
     for (const entry of modules) {
-      try {
-        await entry.module.start();
-        started.push({ name: entry.name, stop: () => entry.module.stop() });
-      } catch (err) {
-        entry.failure = (err as Error).message;
-        log.error({ err, agentModule: entry.name }, 'agent module failed to start');
-      }
-      health.addPart(entry.name, () => (entry.failure !== undefined ? { ok: false, reason: `failed to start: ${entry.failure}` } : entry.module.health?.() ?? { ok: true }));
+      const failure = await startModule(entry, log);
+      if (failure === undefined) started.push({ name: entry.name, stop: () => entry.module.stop() });
+      health.addPart(entry.name, () => (failure !== undefined ? { ok: false, reason: `failed to start: ${failure}` } : entry.module.health?.() ?? { ok: true }));
     }
 
     const bound = await server.start();
