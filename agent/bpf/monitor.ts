@@ -102,7 +102,7 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
   const services = new Map<number, ServiceEntry>();
   const listeners = new Set<(ev: SynEvent) => void>();
   let running: Running | undefined;
-  let starting = false;
+  let starting: Promise<void> | undefined;
 
   const deliver = (events: SynEvent[]): void => {
     for (const ev of events) {
@@ -135,42 +135,44 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
     return running;
   };
 
+  const startOnce = async (): Promise<void> => {
+    const lib = loadLibbpf();
+    const obj = BpfObject.load(lib, objectPath);
+    const attachment = newAttachment(lib, obj);
+    try {
+      const maps = createServiceMaps(
+        lib,
+        {
+          services: obj.mapFd('services'),
+          serviceStats: obj.mapFd('service_stats'),
+          conns: obj.mapFd('conns'),
+          holdSockets: obj.mapFd('hold_sockets'),
+          watchedPorts: obj.mapFd('watched_ports'),
+        },
+        lib.libbpf_num_possible_cpus(),
+      );
+      for (const entry of services.values()) maps.write(entry);
+      await attach(attachment, { ifnames, tcPriority, netnsPath, log, deliver });
+      running = { attachment, maps };
+    } catch (err) {
+      await detach(attachment, log).catch((cleanupErr: unknown) => log.error({ err: cleanupErr }, 'rollback after a failed start failed'));
+      throw err;
+    }
+    log.info({ interfaces: ifnames, services: services.size, object: objectPath }, 'traffic monitor attached');
+  };
+
   return {
     async start() {
-      if (running !== undefined || starting) return;
-      starting = true;
-      try {
-        const lib = loadLibbpf();
-        const obj = BpfObject.load(lib, objectPath);
-        const state: Running = {
-          attachment: newAttachment(lib, obj),
-          maps: createServiceMaps(
-            lib,
-            {
-              services: obj.mapFd('services'),
-              serviceStats: obj.mapFd('service_stats'),
-              conns: obj.mapFd('conns'),
-              holdSockets: obj.mapFd('hold_sockets'),
-              watchedPorts: obj.mapFd('watched_ports'),
-            },
-            lib.libbpf_num_possible_cpus(),
-          ),
-        };
-        try {
-          for (const entry of services.values()) state.maps.write(entry);
-          await attach(state.attachment, { ifnames, tcPriority, netnsPath, log, deliver });
-        } catch (err) {
-          await detach(state.attachment, log).catch((cleanupErr: unknown) => log.error({ err: cleanupErr }, 'rollback after a failed start failed'));
-          throw err;
-        }
-        running = state;
-        log.info({ interfaces: ifnames, services: services.size, object: objectPath }, 'traffic monitor attached');
-      } finally {
-        starting = false;
-      }
+      if (running !== undefined) return;
+      // A second start() while one is under way waits for that one.
+      starting ??= startOnce().finally(() => {
+        starting = undefined;
+      });
+      await starting;
     },
 
     async stop() {
+      await starting?.catch(() => undefined); // a start() under way finishes (or fails) first
       const state = running;
       if (state === undefined) return;
       running = undefined;

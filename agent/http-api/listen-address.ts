@@ -18,8 +18,12 @@ export function parseListenAddress(value: string, source = 'api.listen'): Listen
   return { host, port };
 }
 
-/** How a client on this machine reaches a listener: a wildcard host is reached on loopback. */
+/** The host a client on this machine reaches a listener at: a wildcard host is reached on loopback. */
+export function reachableHost(address: ListenAddress): string {
+  return address.host === '0.0.0.0' ? '127.0.0.1' : address.host === '::' ? '::1' : address.host;
+}
+
 export function formatReachableUrl(address: ListenAddress): string {
-  const host = address.host === '0.0.0.0' ? '127.0.0.1' : address.host === '::' ? '::1' : address.host;
+  const host = reachableHost(address);
   return host.includes(':') ? `http://[${host}]:${address.port}` : `http://${host}:${address.port}`;
 }

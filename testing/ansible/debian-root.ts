@@ -1,9 +1,11 @@
 // A throwaway Debian root for converge tests: debootstrap (minbase plus
 // python3, which Ansible needs) once per suite, cached as a tarball under
-// /var/cache/hearth-test/, unpacked fresh for every run. /proc is mounted and
-// the apt archive cache is shared with later runs; release() unmounts both
-// and removes the root, and refuses to delete anything still mounted.
-import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+// /var/cache/hearth-test/, unpacked fresh for every run. /proc is mounted;
+// downloaded packages are linked in from a per-suite cache and new ones
+// linked back on release (each root keeps its own apt lock, so roots can be
+// used side by side). release() unmounts /proc and removes the root, and
+// refuses to delete anything still mounted.
+import { copyFile, link, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from './run-command.js';
 
@@ -29,11 +31,14 @@ export async function createDebianRoot(options: DebianRootOptions): Promise<Debi
   const tarball = await ensureRootTarball(options.suite, cacheDir);
   const path = await mkdtemp(join(options.workDir, `root-${options.suite}-`));
   const mounted: string[] = [];
+  const aptCache = join(cacheDir, `apt-archives-${options.suite}`);
+  const rootArchives = join(path, 'var/cache/apt/archives');
   const root: DebianRoot = {
     path,
     suite: options.suite,
     release: async () => {
       for (const point of mounted.reverse()) await unmount(point);
+      await linkDebs(rootArchives, aptCache).catch(() => undefined);
       await removeUnmounted(path);
     },
   };
@@ -41,10 +46,8 @@ export async function createDebianRoot(options: DebianRootOptions): Promise<Debi
     await must(runCommand('tar', ['-xf', tarball, '-C', path, '--numeric-owner']), 'unpack the Debian root');
     await must(runCommand('mount', ['-t', 'proc', 'proc', join(path, 'proc')]), 'mount /proc in the root');
     mounted.push(join(path, 'proc'));
-    const aptCache = join(cacheDir, `apt-archives-${options.suite}`);
-    await mkdir(join(aptCache, 'partial'), { recursive: true });
-    await must(runCommand('mount', ['--bind', aptCache, join(path, 'var/cache/apt/archives')]), 'share the apt cache');
-    mounted.push(join(path, 'var/cache/apt/archives'));
+    await mkdir(aptCache, { recursive: true });
+    await linkDebs(aptCache, rootArchives);
   } catch (err) {
     await root.release();
     throw err;
@@ -69,6 +72,18 @@ async function ensureRootTarball(suite: string, cacheDir: string): Promise<strin
     await rm(`${tarball}.partial`, { force: true });
   }
   return tarball;
+}
+
+/** Links (or, across file systems, copies) every .deb of one folder into another that lacks it. */
+async function linkDebs(from: string, to: string): Promise<void> {
+  const present = new Set(await readdir(to));
+  for (const name of await readdir(from)) {
+    if (!name.endsWith('.deb') || present.has(name)) continue;
+    await link(join(from, name), join(to, name)).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EXDEV') throw err;
+      await copyFile(join(from, name), join(to, name));
+    });
+  }
 }
 
 async function unmount(point: string): Promise<void> {
