@@ -14,6 +14,8 @@ const REPRESENTATIVE: Record<string, Record<string, unknown>> = {
 };
 
 const schema = createJobSchemaCheck();
+// Counted as skipped when the Nomad OpenAPI spec is absent (HEARTH_NOMAD_OPENAPI points at it).
+const schemaTest = 'skip' in schema ? test.skip : test;
 
 test('every template has representative variables for its golden file', (t) => {
   t.deepEqual(TEMPLATES.map((tpl) => tpl.name).sort(), Object.keys(REPRESENTATIVE).sort());
@@ -28,23 +30,15 @@ for (const template of TEMPLATES) {
     t.is(text, readFileSync(file, 'utf8'));
   });
 
-  test(`the ${template.name} job validates against the Nomad OpenAPI Job schema`, (t) => {
-    if ('skip' in schema) {
-      t.log(`skipped: ${schema.skip}`);
-      t.pass();
-      return;
-    }
+  schemaTest(`the ${template.name} job validates against the Nomad OpenAPI Job schema`, (t) => {
+    if ('skip' in schema) return;
     const job = renderJob(template.name, REPRESENTATIVE[template.name] ?? {}, { catalog: buildTestCatalog() }, 'test');
     t.deepEqual(schema.check(job), []);
   });
 }
 
-test('the schema check rejects a job whose durations are text', (t) => {
-  if ('skip' in schema) {
-    t.log(`skipped: ${schema.skip}`);
-    t.pass();
-    return;
-  }
+schemaTest('the schema check rejects a job whose durations are text', (t) => {
+  if ('skip' in schema) return;
   const job = renderJob('benchmark', REPRESENTATIVE['benchmark'] ?? {}, { catalog: buildTestCatalog() }, 'test');
   const broken = { ...job, TaskGroups: [{ ...job.TaskGroups[0]!, Tasks: [{ ...job.TaskGroups[0]!.Tasks[0]!, KillTimeout: '30s' as unknown as number }] }] };
   t.true(schema.check(broken).length > 0);

@@ -334,6 +334,12 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
 
   /** Brings a newly discovered unit in line with Nomad and the state file (also what runs after a restart). */
   const adopt = async (unit: PowerUnit): Promise<void> => {
+    // Everything that can fail (Nomad away, a slow answer) happens before the service joins `members`: a failed
+    // adoption leaves nothing behind, and the next refresh tries again instead of taking it as awake at count 0.
+    const record = deps.store.read().services[unit.service];
+    const status = await deps.nomad.jobs.scaleStatus(unit.jobId);
+    const groupStatus = status.TaskGroups[unit.group];
+    const desired = groupStatus?.Desired ?? 0;
     await deps.monitor.watch({
       id: unit.service,
       address: deps.node.address,
@@ -341,12 +347,15 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
       protocol: 'tcp',
       ...(unit.checkPrefix === undefined ? {} : { checkPrefix: unit.checkPrefix }),
     });
-    const member: Member = { unit, state: 'awake', tracker: createIdleTracker(Date.now()), hold: undefined, holdFd: undefined, lastColdStart: undefined };
+    const member: Member = {
+      unit,
+      state: desired > 0 ? 'awake' : 'sleeping',
+      tracker: createIdleTracker(Date.now()),
+      hold: undefined,
+      holdFd: undefined,
+      lastColdStart: undefined,
+    };
     members.set(unit.service, member);
-    const record = deps.store.read().services[unit.service];
-    const status = await deps.nomad.jobs.scaleStatus(unit.jobId);
-    const groupStatus = status.TaskGroups[unit.group];
-    const desired = groupStatus?.Desired ?? 0;
     if (desired > 0) {
       if (record !== undefined && record.state !== 'awake') {
         await deregisterPlaceholder(deps.consul, unit.service);
@@ -363,7 +372,6 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
       await persist(member, { state: 'asleep', wakeCount: record?.wakeCount ?? previous ?? 1, sleptAt: new Date().toISOString() });
       log.warn({ service: unit.service }, 'managed service found at count 0 without a sleep record; adopted as asleep');
     }
-    member.state = 'sleeping';
     await arm(member);
     await deps.monitor.setSleeping(unit.service, true);
     log.info({ service: unit.service }, 'sleeping service re-armed');

@@ -4,14 +4,15 @@
 const BENCHMARKS: Readonly<Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }>> = {
   agent: { summary: 'agent at rest, discovery latency vs a 1 s poller, simulator blocking-query latency, recovery', load: () => import('./agent/main.js') },
   jobs: { summary: 'hearth jobs render and heal against their baselines', load: () => import('./jobs/main.js') },
-  power: { summary: 'traffic monitor warm-path cost against no monitor and an nginx proxy', load: () => import('./power/warm-path.js') },
+  power: { summary: 'SYN to scale request, wake overhead, resets, monitoring cost, warm path vs no monitor and an nginx proxy', load: () => import('./power/main.js') },
+  'power-warm-path': { summary: 'only the traffic monitor warm path against no monitor and an nginx proxy', load: () => import('./power/warm-path.js') },
 };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const entry = name === undefined ? undefined : BENCHMARKS[name];
   if (entry === undefined) {
-    process.stderr.write(`Usage: npm run bench -- NAME [--quick]\nBenchmarks:\n${Object.entries(BENCHMARKS).map(([n, b]) => `  ${n.padEnd(10)}${b.summary}`).join('\n')}\n`);
+    process.stderr.write(`Usage: npm run bench -- NAME [--quick]\nBenchmarks:\n${Object.entries(BENCHMARKS).map(([n, b]) => `  ${n.padEnd(17)}${b.summary}`).join('\n')}\n`);
     return name === undefined || name === '--help' ? 0 : 1;
   }
   await (await entry.load()).run(rest);

@@ -25,8 +25,14 @@ import { repoRoot } from '../../agent/util/paths.js';
 /** The single error returned when the spec file is not there (tests log it and skip). */
 export const NOMAD_SPEC_MISSING = 'nomad-openapi spec not found: contract check skipped';
 
+/** HEARTH_NOMAD_OPENAPI when set, else <repo>/../shared/specs/nomad-openapi.yaml. */
 export function nomadSpecPath(): string {
-  return join(dirname(repoRoot()), 'shared', 'specs', 'nomad-openapi.yaml');
+  return process.env['HEARTH_NOMAD_OPENAPI'] ?? join(dirname(repoRoot()), 'shared', 'specs', 'nomad-openapi.yaml');
+}
+
+/** Whether the spec file is there; tests that need it are registered as skipped otherwise. */
+export function nomadSpecPresent(): boolean {
+  return existsSync(nomadSpecPath());
 }
 
 export function isSpecMissing(errors: readonly string[]): boolean {

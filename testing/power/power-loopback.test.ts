@@ -45,7 +45,8 @@ if (skip !== undefined) {
     await until('sleep', () => agent.manager.status('pw-chat').state === 'sleeping', 30_000);
     const counters = agent.manager.status('pw-chat').counters;
     t.true((counters?.checkConnections ?? 0) > 0, 'health checks kept running and were classified as checks');
-    t.is(await desiredCount(cluster, 'pw-chat'), 0);
+    // The state turns 'sleeping' once the hold is armed; the scale-down follows it.
+    await until('the scale-down to 0', async () => (await desiredCount(cluster, 'pw-chat')) === 0, 10_000);
     t.is((await cluster.nomad.jobs.read('pw-chat')).data.ID, 'pw-chat', 'the job stays registered');
     const entries = (await cluster.consul.healthService('pw-chat', { passing: true })).data;
     t.deepEqual(
@@ -113,7 +114,7 @@ if (skip !== undefined) {
     session.end();
 
     await until('the group to sleep', () => agent.manager.status('pw-llama').state === 'sleeping' && agent.manager.status('pw-llama-rpc').state === 'sleeping', 30_000);
-    t.is(await desiredCount(cluster, 'pw-llama-rpc'), 0);
+    await until('the worker group scaled to 0', async () => (await desiredCount(cluster, 'pw-llama-rpc')) === 0, 10_000);
 
     const reply = await httpGet(`http://${address}:${serverPort}/`);
     t.is(reply.body, 'hello from pw-llama\n');
