@@ -2,7 +2,8 @@
 // chroot connection) with ansible/playbook.yaml for real, twice: the first run
 // applies common, docker, consul and nomad (from stand-in .deb packages),
 // llamacpp (from a stand-in source tarball) and hearth; the second must report
-// 0 changed. Services are not started: there is no systemd in a chroot, and
+// 0 changed, and a --check --diff preview (what bootstrap.sh --check runs) 0 to
+// change. Services are not started: there is no systemd in a chroot, and
 // the roles detect that.
 import test from 'ava';
 import { mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
@@ -95,6 +96,17 @@ convergeTest('the second converge reports 0 changed', async (t) => {
   t.is(run.recap?.failed, 0);
   t.is(run.recap?.changed, 0, `changed tasks: ${changedTasks(run.result.stdout).join('; ')}`);
   t.log(`second converge: ok=${run.recap?.ok} changed=${run.recap?.changed} failed=${run.recap?.failed}`);
+});
+
+convergeTest('a --check --diff preview of the converged root (what bootstrap.sh --check runs) reports 0 changed', async (t) => {
+  t.timeout(CONVERGE_TIMEOUT_MS);
+  if (state.args === undefined) return t.fail('the converge was not prepared');
+  const result = await runPlaybook([...state.args, '--check', '--diff'], {}, CONVERGE_TIMEOUT_MS);
+  const recap = parseRecap(result.stdout).get(HOST);
+  t.is(result.code, 0, `${result.stdout.slice(-6000)}\n${result.stderr.slice(-2000)}`);
+  t.is(recap?.failed, 0);
+  t.is(recap?.changed, 0, `would change: ${changedTasks(result.stdout).join('; ')}`);
+  t.log(`--check on the converged root: ok=${recap?.ok} changed=${recap?.changed} failed=${recap?.failed}`);
 });
 
 convergeTest('the converged root holds the agent, its configuration and enabled units', async (t) => {
