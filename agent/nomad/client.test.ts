@@ -170,3 +170,45 @@ test('waitForEvaluation gives up with HEARTH_ERR_TIMEOUT', async (t) => {
   const err = await t.throwsAsync(nomad.waitForEvaluation('e1', { timeoutMs: 100 }));
   t.true(isHearthError(err, 'HEARTH_ERR_TIMEOUT'));
 });
+
+test('logs GETs /v1/client/fs/logs plain from the start with the token header and returns the raw text', async (t) => {
+  const output = '[\n  {"n_prompt": 512}\n]\n';
+  const { server, nomad } = await setup(t, (_req, res) => sendText(res, 200, output));
+  const text = await nomad.allocations.logs('5b3f-alloc', 'llama-bench', { type: 'stdout' });
+  t.is(text, output);
+  const [req] = server.requests;
+  t.is(req?.method, 'GET');
+  t.is(req?.path, '/v1/client/fs/logs/5b3f-alloc');
+  t.deepEqual(Object.fromEntries(req?.query ?? []), { task: 'llama-bench', type: 'stdout', plain: 'true', origin: 'start', offset: '0' });
+  t.is(req?.headers['x-nomad-token'], TOKEN);
+});
+
+test('readFile GETs /v1/client/fs/cat with the path inside the alloc directory', async (t) => {
+  const { server, nomad } = await setup(t, (_req, res) => sendText(res, 200, 'hello\n'), { namespace: 'ml' });
+  t.is(await nomad.allocations.readFile('a1', 'alloc/logs/web.stdout.0'), 'hello\n');
+  t.is(server.requests[0]?.path, '/v1/client/fs/cat/a1');
+  t.is(server.requests[0]?.query.get('path'), 'alloc/logs/web.stdout.0');
+  t.is(server.requests[0]?.query.get('namespace'), 'ml');
+  t.is(server.requests[0]?.headers['x-nomad-token'], TOKEN);
+});
+
+test('an unknown allocation keeps Nomad\'s 404 text, and a 400 stays HEARTH_ERR_NOMAD_HTTP', async (t) => {
+  const { nomad } = await setup(t, (req, res) =>
+    req.path.endsWith('/ghost') ? sendText(res, 404, 'Unknown allocation "ghost"') : sendText(res, 400, 'must provide task name'),
+  );
+  const missing = await t.throwsAsync(nomad.allocations.logs('ghost', 'llama-bench', { type: 'stdout' }));
+  t.true(missing instanceof HttpApiError);
+  t.is((missing as HttpApiError).code, 'HEARTH_ERR_NOT_FOUND');
+  t.is((missing as HttpApiError).body, 'Unknown allocation "ghost"');
+  const bad = await t.throwsAsync(nomad.allocations.readFile('a1', 'alloc/logs/x.stdout.0'));
+  t.is((bad as HttpApiError).code, 'HEARTH_ERR_NOMAD_HTTP');
+  t.is((bad as HttpApiError).status, 400);
+  t.is((bad as HttpApiError).body, 'must provide task name');
+});
+
+test('an empty task name or a negative offset is refused before anything is sent', async (t) => {
+  const { server, nomad } = await setup(t, ok);
+  await t.throwsAsync(() => nomad.allocations.logs('a1', '', { type: 'stdout' }), { message: /Expected a task name for `task`/ });
+  await t.throwsAsync(() => nomad.allocations.logs('a1', 'web', { type: 'stdout', offset: -1 }), { message: /Expected a non-negative integer for `offset`/ });
+  t.is(server.requests.length, 0);
+});

@@ -1,5 +1,6 @@
 // Evaluations, allocations, nodes, server status and the local agent.
 import { HearthError } from '../errors.js';
+import { createAllocFsApi, type AllocFsApi } from './alloc-fs.js';
 import type { CallOptions, NomadConnection, ReadOptions } from './connection.js';
 import type { AgentSelf, Allocation, AllocationListStub, Evaluation, NodeDetail, NodeListStub, QueryResult } from './types.js';
 
@@ -9,7 +10,7 @@ export interface EvaluationsApi {
   allocations(evalId: string, options?: ReadOptions): Promise<QueryResult<AllocationListStub[]>>;
 }
 
-export interface AllocationsApi {
+export interface AllocationsApi extends AllocFsApi {
   list(options?: ReadOptions & { readonly prefix?: string }): Promise<QueryResult<AllocationListStub[]>>;
   read(id: string, options?: ReadOptions): Promise<QueryResult<Allocation>>;
 }
@@ -50,6 +51,7 @@ export function createAllocationsApi(conn: NomadConnection): AllocationsApi {
   return {
     list: (options = {}) => conn.read('/v1/allocations', options, { prefix: options.prefix }),
     read: (allocId, options = {}) => conn.read(`/v1/allocation/${id(allocId)}`, options),
+    ...createAllocFsApi(conn),
   };
 }
 

@@ -31,6 +31,8 @@ export interface ReadOptions extends CallOptions, BlockingOptions {}
 export interface NomadConnection {
   read<T>(path: string, options?: ReadOptions, query?: Query): Promise<QueryResult<T>>;
   write<T>(method: HttpMethod, path: string, body: unknown, options?: CallOptions, query?: Query): Promise<T>;
+  /** A GET whose answer is plain bytes (client filesystem reads), returned as UTF-8 text. */
+  text(path: string, options?: CallOptions, query?: Query): Promise<string>;
   stream(path: string, options: CallOptions, query: Query): Promise<HttpStream>;
   close(): Promise<void>;
 }
@@ -70,6 +72,15 @@ export function createNomadConnection(options: NomadConnectionOptions): NomadCon
         path,
         query: { ...query, ...scopeQuery(callOptions) },
         ...(body === undefined ? {} : { json: body }),
+        ...(callOptions.signal === undefined ? {} : { signal: callOptions.signal }),
+      });
+      return res.data;
+    },
+    async text(path: string, callOptions: CallOptions = {}, query: Query = {}): Promise<string> {
+      const res = await http.text({
+        method: 'GET',
+        path,
+        query: { ...query, ...scopeQuery(callOptions) },
         ...(callOptions.signal === undefined ? {} : { signal: callOptions.signal }),
       });
       return res.data;

@@ -28,7 +28,8 @@ export interface SimulatorOptions {
   host?: string;
   nomadPort?: number;
   consulPort?: number;
-  acl?: { nomadToken?: string; consulToken?: string };
+  /** `nomadReadLogsToken` (only with `nomadToken`) may read task logs and nothing else. */
+  acl?: { nomadToken?: string; nomadReadLogsToken?: string; consulToken?: string };
   eventHeartbeatMs?: number;
   maxCheckIntervalMs?: number;
   workDir?: string;
@@ -98,8 +99,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     routes: createNomadRoutes({
       store, jobs, nomadServices, region: REGION, heartbeatMs: options.eventHeartbeatMs ?? 30_000,
       nodeForAddress: (a) => nodeByAddress.get(a) ?? firstNode, aclEnabled: options.acl?.nomadToken !== undefined,
+      workDir: () => workDir,
     }),
-    guard: createNomadGuard(options.acl?.nomadToken),
+    guard: createNomadGuard(options.acl?.nomadToken, options.acl?.nomadReadLogsToken),
     badMethodText: 'Invalid method',
     notFoundText: 'Not Found',
     onError: (err) => log.error({ err }, 'nomad handler failed'),

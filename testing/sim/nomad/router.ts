@@ -2,6 +2,7 @@
 // block on `?index=&wait=`; writes carry X-Nomad-Index; errors are plain text.
 import { blockUntilChanged, parseBlocking } from '../blocking.js';
 import { queryFlag, readToken, SimHttpError, type Reply, type Route, type SimRequest } from '../http.js';
+import { createClientFsRoutes } from './client-fs.js';
 import { createEventStreamHandler } from './event-stream.js';
 import type { JobWrites } from './jobs.js';
 import type { SimNode } from './model.js';
@@ -19,6 +20,8 @@ export interface NomadRouterOptions {
   readonly heartbeatMs: number;
   readonly nodeForAddress: (address: string) => SimNode;
   readonly aclEnabled: boolean;
+  /** The directory holding every allocation's directory (client filesystem reads). */
+  readonly workDir: () => string;
 }
 
 function readMeta(index: number): Record<string, string> {
@@ -201,14 +204,21 @@ export function createNomadRoutes(opts: NomadRouterOptions): Route[] {
     } },
     { methods: ['GET'], pattern: '/v1/job/:id/services', handler: (req) => blockingRead(req, ['services'], () => nomadServices.index(), () => nomadServices.all().filter((r) => r.JobID === req.params.id && inNamespace(req, r.Namespace))) },
     { methods: ['GET'], pattern: '/v1/event/stream', handler: createEventStreamHandler({ broker: store.broker, heartbeatMs: opts.heartbeatMs }) },
+    ...createClientFsRoutes({ store, workDir: opts.workDir }),
   ];
 }
 
-/** With ACLs on, every call but status needs the management token. */
-export function createNomadGuard(token: string | undefined) {
+/**
+ * With ACLs on, every call but status needs the management token, except that
+ * a token whose policy grants only `read-logs` may read task logs
+ * (/v1/client/fs/logs; /v1/client/fs/cat needs `read-fs`, which it lacks).
+ */
+export function createNomadGuard(token: string | undefined, readLogsToken?: string) {
   return (req: SimRequest): void => {
     if (token === undefined || req.path.startsWith('/v1/status/')) return;
     const given = readToken(req.headers, 'x-nomad-token');
-    if (given !== token) throw new SimHttpError(403, 'Permission denied');
+    if (given === token) return;
+    if (readLogsToken !== undefined && given === readLogsToken && req.method === 'GET' && req.path.startsWith('/v1/client/fs/logs/')) return;
+    throw new SimHttpError(403, 'Permission denied');
   };
 }
