@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, parseDocument, type Document } from 'yaml';
 import { HearthError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { replaceFileAtomically } from '../state/atomic-file.js';
 
 export const WORKER_GROUP = 'worker_nodes';
 
@@ -50,7 +50,7 @@ export function createInventoryWriter(path: string): InventoryWriter {
         const vars: Record<string, string> = { hearth_mac: host.mac };
         if (host.address !== undefined) vars['ansible_host'] = host.address;
         doc.setIn([...workerHostsPath(doc), host.hostname], doc.createNode(vars));
-        await writeFileAtomic(path, doc.toString(), 0o644);
+        await replaceFileAtomically(path, doc.toString(), 0o644);
       };
       const result = queue.then(run, run);
       queue = result.catch(() => undefined);

@@ -5,7 +5,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { HearthError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { replaceFileAtomically } from '../state/atomic-file.js';
 
 const tokenRecord = z.object({
   id: z.string(),
@@ -75,7 +75,7 @@ export async function openJoinStateStore(stateDir: string): Promise<JoinStateSto
       const run = async (): Promise<T> => {
         const next = structuredClone(current);
         const result = change(next);
-        await writeFileAtomic(path, JSON.stringify(next, null, 2) + '\n');
+        await replaceFileAtomically(path, JSON.stringify(next, null, 2) + '\n');
         current = next;
         return result;
       };
