@@ -1,4 +1,7 @@
-import { pino, type Logger, type DestinationStream } from 'pino';
+// pino and its helpers take tens of milliseconds to load, so it is required
+// on the first logger made: `hearth jobs render` and friends never pay for it.
+import { createRequire } from 'node:module';
+import type { Logger, DestinationStream, pino as Pino } from 'pino';
 
 export type { Logger };
 
@@ -20,6 +23,13 @@ export const REDACT_PATHS = [
   '*.joinToken',
 ];
 
+let loaded: typeof Pino | undefined;
+
+function loadPino(): typeof Pino {
+  loaded ??= (createRequire(import.meta.url)('pino') as { pino: typeof Pino }).pino;
+  return loaded;
+}
+
 export interface LoggerOptions {
   readonly level?: string;
   readonly destination?: DestinationStream;
@@ -32,10 +42,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     base: { pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
+  const pino = loadPino();
   return options.destination === undefined ? pino(opts) : pino(opts, options.destination);
 }
 
 /** A logger that discards everything, for tests and for CLI commands that print their own output. */
 export function createSilentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return loadPino()({ level: 'silent' });
 }

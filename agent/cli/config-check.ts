@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { isHearthError } from '../errors.js';
 import { loadConfig, redactConfig, formatProblems, type ConfigProblem } from '../config/load.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type CliIo } from './command.js';
-import { stringify as toYaml } from 'yaml';
+import { stringifyYaml as toYaml } from '../util/yaml.js';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({

@@ -93,11 +93,19 @@ test('a --config file that does not exist is an error, the default path may be a
   t.notThrows(() => loadConfig({ env: {}, defaultPath: noFile }));
 });
 
-test('malformed YAML names the file', (t) => {
-  const file = writeYaml('nomad: [unclosed\n');
+test('malformed YAML names the file and the position', (t) => {
+  const file = writeYaml('nomad:\n  addr: http://127.0.0.1:4646\n token: x\n');
   const err = t.throws(() => loadConfig({ configPath: file, env: {} }));
   t.true(isHearthError(err, 'HEARTH_ERR_CONFIG_READ'));
   t.true(err?.message.includes(file));
+  t.regex(err?.message ?? '', /at line 3, column 2:\n\n[^]* 3 \|  token: x/);
+});
+
+test('an unclosed flow list is malformed YAML too', (t) => {
+  const file = writeYaml('nomad: [unclosed\n');
+  const err = t.throws(() => loadConfig({ configPath: file, env: {} }));
+  t.true(isHearthError(err, 'HEARTH_ERR_CONFIG_READ'));
+  t.regex(err?.message ?? '', /is not valid YAML: .* at line \d+, column \d+/);
 });
 
 test('secrets are redacted when the config is shown', (t) => {

@@ -2,7 +2,7 @@
 // YAML file (/etc/hearth/hearth.yaml or --config FILE), the environment.
 // Every key remembers which source set it, so a problem can say where it came from.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import type { ZodIssue } from 'zod';
 import { HearthError } from '../errors.js';
 import { configSchema, SECRET_PATHS, type HearthConfig } from './schema.js';

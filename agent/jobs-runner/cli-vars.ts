@@ -1,7 +1,7 @@
 // Reads job variables from the command line (--var NAME=VALUE, repeatable)
 // and from YAML/JSON files (--var-file F); --var wins over the file.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import { HearthError, invalidInput } from '../errors.js';
 
 const VAR_NAME = /^[a-z_][a-z0-9_]*$/;

@@ -1,6 +1,6 @@
 // Reads the model catalog file and validates it with the shared schema.
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import { HearthError } from '../errors.js';
 import { repoPath } from '../util/paths.js';
 import { catalogSchema, type ModelCatalog } from './schema.js';

@@ -8,7 +8,7 @@
 import test from 'ava';
 import { mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../agent/util/yaml.js';
 import { changedTasks, parseRecap, runPlaybook, type RecapLine } from './ansible-env.js';
 import { createDebianRoot, type DebianRoot } from './debian-root.js';
 import { hasCommand, runCommand, type CommandResult } from './run-command.js';

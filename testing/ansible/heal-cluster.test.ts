@@ -5,7 +5,7 @@ import test from 'ava';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../../agent/util/yaml.js';
 import { repoPath } from '../../agent/util/paths.js';
 import { createSimulator } from '../sim/index.js';
 import { parseRecap, runPlaybook } from './ansible-env.js';

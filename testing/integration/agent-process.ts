@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify as toYaml } from 'yaml';
+import { stringifyYaml as toYaml } from '../../agent/util/yaml.js';
 import { repoPath } from '../../agent/util/paths.js';
 import { waitFor } from './wait-for.js';
 

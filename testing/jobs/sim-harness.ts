@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify as toYaml } from 'yaml';
+import { stringifyYaml as toYaml } from '../../agent/util/yaml.js';
 import { repoPath } from '../../agent/util/paths.js';
 import { createSimulator } from '../sim/index.js';
 import { runHearth, type CliResult } from './cli-process.js';

@@ -19,7 +19,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { parse } from 'yaml';
+import { parseYaml as parse } from '../../agent/util/yaml.js';
 import { repoRoot } from '../../agent/util/paths.js';
 
 /** The single error returned when the spec file is not there (tests log it and skip). */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { stringify as toYaml } from 'yaml';
+import { stringifyYaml as toYaml } from '../../../agent/util/yaml.js';
 import { repoPath } from '../../../agent/util/paths.js';
 import { createSilentLogger } from '../../../agent/log.js';
 import { connectClusterAt } from '../../../agent/jobs-runner/connect.js';
