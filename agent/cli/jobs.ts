@@ -75,7 +75,7 @@ export const run: CommandModule = {
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
-      options: { ...varOptions, detach: { type: 'boolean', default: false }, timeout: { type: 'string', default: '10m' } },
+      options: { ...varOptions, detach: { type: 'boolean', default: false }, timeout: { type: 'string', default: '10m' }, json: { type: 'boolean', default: false } },
       allowPositionals: true,
       strict: true,
     });
@@ -88,15 +88,18 @@ export const run: CommandModule = {
     // Validate everything before touching Nomad.
     const job = renderJob(template.name, raw.values, ctx, raw.source);
     const log = createSilentLogger();
-    const [{ connectCluster }, { runExpertWithFallback }, { createProgressDisplay }, { submitJob }] = await Promise.all([
+    const [{ connectCluster }, { runExpertWithFallback }, { createProgressDisplay }, { submitJob }, { formatBenchmark }] = await Promise.all([
       loadConnect(),
       import('../jobs-runner/fallback.js'),
       import('../jobs-runner/progress.js'),
       import('../jobs-runner/submit.js'),
+      import('../jobs-runner/benchmark-result.js'),
     ]);
     const cluster = connectCluster(loaded, log);
-    const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
-    const display = createProgressDisplay(io.stdout, tty);
+    // With --json the progress goes to stderr and stdout carries one JSON document.
+    const out = values.json ? io.stderr : io.stdout;
+    const tty = (out as NodeJS.WriteStream).isTTY === true;
+    const display = createProgressDisplay(out, tty);
     const abort = new AbortController();
     void io.interrupted.then(() => abort.abort());
     const options = { detach: values.detach, deadlineMs, pollMs: POLL_MS, onState: display.show, signal: abort.signal };
@@ -105,9 +108,13 @@ export const run: CommandModule = {
         const vars = template.vars.parse(raw.values) as Record<string, unknown>;
         const result = await runExpertWithFallback({ jobs: cluster.jobs, health: cluster.health, log }, vars, ctx, raw.source, { ...options, say: display.say });
         display.say(values.detach ? `submitted ${result.jobId} (evaluation ${result.evalId}) with model ${result.model}` : `${result.jobId} is healthy with model ${result.model}`);
+        if (values.json) io.stdout.write(JSON.stringify({ status: values.detach ? 'submitted' : 'healthy', ...result }, null, 2) + '\n');
       } else {
         const result = await submitJob({ jobs: cluster.jobs, health: cluster.health, log }, job, options);
-        display.say(values.detach ? `submitted ${result.jobId} (evaluation ${result.evalId})` : `${result.jobId} is ${job.Type === 'batch' ? 'complete' : 'healthy'}`);
+        const status = values.detach ? 'submitted' : job.Type === 'batch' ? 'complete' : 'healthy';
+        display.say(values.detach ? `submitted ${result.jobId} (evaluation ${result.evalId})` : `${result.jobId} is ${status}`);
+        if (result.benchmark !== undefined) display.say(formatBenchmark(result.benchmark));
+        if (values.json) io.stdout.write(JSON.stringify({ status, ...result }, null, 2) + '\n');
       }
     } finally {
       display.close();

@@ -78,7 +78,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'jobs run',
     summary: 'Submit a job and follow it until its services are healthy (prima-expert falls back down model_list)',
-    usage: 'hearth jobs run <template> [--var k=v ...] [--var-file F.yaml] [--detach] [--timeout 10m] [--config FILE]',
+    usage: 'hearth jobs run <template> [--var k=v ...] [--var-file F.yaml] [--detach] [--timeout 10m] [--json] [--config FILE]',
     load: () => import('./jobs.js').then((m) => m.run),
   },
   {

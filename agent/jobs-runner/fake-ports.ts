@@ -1,5 +1,6 @@
 // An in-memory JobsPort/HealthPort for the runner's unit tests: jobs are
 // stored as registered, allocations and health are whatever the test sets.
+import { HttpApiError } from '../errors.js';
 import type { AllocationListStub, Evaluation, Job, PlanResponse } from '../nomad/types.js';
 import type { HealthPort, JobsPort, ServiceHealth } from './ports.js';
 
@@ -11,6 +12,8 @@ export interface FakeCluster {
     allocations: (job: Job) => AllocationListStub[];
     evaluation: (job: Job) => Partial<Evaluation>;
     health: (name: string, job: Job | undefined) => ServiceHealth;
+    /** A task's stdout; undefined answers as Nomad does for an unknown allocation. */
+    stdout: (allocId: string, task: string) => string | undefined;
   };
 }
 
@@ -47,6 +50,7 @@ export function createFakeCluster(): FakeCluster {
     allocations: (job) => job.TaskGroups.flatMap((g) => Array.from({ length: g.Count ?? 1 }, (_, i) => buildAlloc(job, g.Name, 'running', i))),
     evaluation: () => ({ Status: 'complete', FailedTGAllocs: null }),
     health: (name) => ({ name, passing: 5, total: 5 }),
+    stdout: () => undefined,
   };
   const jobs: JobsPort = {
     describe: 'fake nomad',
@@ -76,6 +80,11 @@ export function createFakeCluster(): FakeCluster {
     evaluation: async (id) => {
       const job = [...current.values()].at(-1);
       return { ID: id, Priority: 50, Type: 'service', TriggeredBy: 'job-register', Namespace: 'default', JobID: job?.ID ?? '', JobModifyIndex: 0, NodeID: '', DeploymentID: '', Status: 'complete', StatusDescription: '', FailedTGAllocs: null, QueuedAllocations: null, BlockedEval: '', CreateIndex: 0, ModifyIndex: 0, CreateTime: 0, ModifyTime: 0, ...(job === undefined ? {} : state.evaluation(job)) };
+    },
+    taskStdout: async (allocId, task) => {
+      const text = state.stdout(allocId, task);
+      if (text === undefined) throw new HttpApiError('HEARTH_ERR_NOT_FOUND', { service: 'nomad', status: 404, body: `Unknown allocation "${allocId}"`, method: 'GET', url: `fake/v1/client/fs/logs/${allocId}` });
+      return text;
     },
   };
   const health: HealthPort = {

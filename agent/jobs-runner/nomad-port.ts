@@ -29,5 +29,6 @@ export function createNomadJobsPort(client: NomadClient, describe: string): Jobs
     allocations: async (id) => (await client.jobs.allocations(id)).data,
     summary: (id) => readOrMissing(() => client.jobs.summary(id)),
     evaluation: async (id) => (await client.evaluations.read(id)).data,
+    taskStdout: (allocId, task) => client.allocations.logs(allocId, task, { type: 'stdout', origin: 'start', offset: 0 }),
   };
 }

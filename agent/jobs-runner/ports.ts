@@ -19,6 +19,8 @@ export interface JobsPort {
   allocations(id: string): Promise<AllocationListStub[]>;
   summary(id: string): Promise<JobSummary | undefined>;
   evaluation(id: string): Promise<Evaluation>;
+  /** What a task of an allocation wrote to stdout, from the start (Nomad's client filesystem API). */
+  taskStdout(allocId: string, task: string): Promise<string>;
 }
 
 export interface ServiceHealth {

@@ -1,6 +1,8 @@
-// Registers a job and (unless detached) follows it until healthy or failed.
+// Registers a job and (unless detached) follows it until healthy or failed;
+// a finished benchmark job also yields llama-bench's figures from its stdout.
 import type { Logger } from 'pino';
 import type { Job } from '../nomad/types.js';
+import { isBenchmarkJob, readBenchmarkResult, type BenchmarkReport } from './benchmark-result.js';
 import { followJob, type FollowState } from './follow.js';
 import type { HealthPort, JobsPort } from './ports.js';
 
@@ -23,6 +25,8 @@ export interface SubmitResult {
   readonly evalId: string;
   readonly version: number;
   readonly state?: FollowState;
+  /** Set for a followed job of the `benchmark` template. */
+  readonly benchmark?: BenchmarkReport;
 }
 
 export async function submitJob(deps: SubmitDeps, job: Job, options: SubmitOptions): Promise<SubmitResult> {
@@ -42,5 +46,8 @@ export async function submitJob(deps: SubmitDeps, job: Job, options: SubmitOptio
     onState: options.onState,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  return { jobId: job.ID, evalId: registered.evalId, version, state };
+  if (!isBenchmarkJob(job)) return { jobId: job.ID, evalId: registered.evalId, version, state };
+  const benchmark = await readBenchmarkResult(deps.jobs, job, version);
+  deps.log.info({ jobId: job.ID, allocId: benchmark.allocId, prompt: benchmark.prompt.tokensPerSecond, generation: benchmark.generation.tokensPerSecond }, 'benchmark result');
+  return { jobId: job.ID, evalId: registered.evalId, version, state, benchmark };
 }

@@ -1,10 +1,16 @@
 // hearth jobs run/status/stop and hearth heal against the simulator, with
 // fake llama.cpp binaries doing the serving.
+import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { createSilentLogger } from '../../agent/log.js';
 import { connectClusterAt } from '../../agent/jobs-runner/connect.js';
 import type { AllocationListStub, Job } from '../../agent/nomad/types.js';
+import { repoPath } from '../../agent/util/paths.js';
 import { FAKE_LLAMA_BENCH, FAKE_LLAMA_SERVER, FAKE_RPC_SERVER, pickPortBase, readFakeServerArgs, startSimCluster, waitFor } from './sim-harness.js';
+
+const FAKE_LLAMA_BENCH_GARBAGE = repoPath('testing', 'fixtures', 'fake-llama-bench-garbage.mjs');
+interface BenchRow { model_filename: string; n_prompt: number; n_gen: number; avg_ts: number; stddev_ts: number }
+const BENCH_SAMPLE = JSON.parse(readFileSync(repoPath('testing', 'fixtures', 'fake-llama-bench', 'ok.json'), 'utf8')) as [BenchRow, BenchRow];
 
 const FAST = ['--var', 'check_interval_s=1', '--var', 'health_grace_s=5', '--var', 'kill_timeout_s=2'];
 
@@ -156,12 +162,31 @@ test('prima-expert skips a model that fits no node\'s memory and deploys the nex
   t.regex(run.stdout, /fit-expert is healthy with model small-q4/);
 });
 
-test('a benchmark job runs to completion, and a crashing one fails with its task events', async (t) => {
+test('a benchmark job runs to completion and prints the tokens/s of its output, and a crashing one fails with its task events', async (t) => {
   const sim = await startSimCluster(t);
   const ok = await sim.hearth(['jobs', 'run', 'benchmark', '--var', 'job_name=bench-ok', '--var', 'model=qwen2-5-coder-1-5b-q8', '--var', `llama_bench_bin=${FAKE_LLAMA_BENCH}`, '--var', 'node=node-2', '--timeout', '60s']);
   t.is(ok.code, 0, ok.stderr + ok.stdout);
   t.regex(ok.stdout, /bench-ok is complete/);
   t.regex(ok.stdout, /alloc \w+ bench on node-2: complete/);
+  // The figures of testing/fixtures/fake-llama-bench/ok.json, read back from the allocation's stdout.
+  const [promptRow, genRow] = BENCH_SAMPLE;
+  t.regex(ok.stdout, /^prompt 512 tokens: 26\.1 tokens\/s \(±0\.28\); generation 128 tokens: 4\.5 tokens\/s \(±0\.015\)$/m);
+
+  const json = await sim.hearth(['jobs', 'run', 'benchmark', '--json', '--var', 'job_name=bench-json', '--var', 'model=qwen2-5-coder-1-5b-q8', '--var', `llama_bench_bin=${FAKE_LLAMA_BENCH}`, '--timeout', '60s']);
+  t.is(json.code, 0, json.stderr + json.stdout);
+  const report = JSON.parse(json.stdout) as { status: string; benchmark: { allocId: string; model: string; prompt: { tokens: number; tokensPerSecond: number; stddev: number }; generation: { tokens: number; tokensPerSecond: number; stddev: number } } };
+  t.is(report.status, 'complete');
+  t.is(report.benchmark.model, promptRow.model_filename);
+  t.deepEqual(report.benchmark.prompt, { tokens: promptRow.n_prompt, tokensPerSecond: promptRow.avg_ts, stddev: promptRow.stddev_ts });
+  t.deepEqual(report.benchmark.generation, { tokens: genRow.n_gen, tokensPerSecond: genRow.avg_ts, stddev: genRow.stddev_ts });
+  t.regex(report.benchmark.allocId, /^[0-9a-f-]{36}$/);
+  t.regex(json.stderr, /bench-json is complete/);
+
+  const garbage = await sim.hearth(['jobs', 'run', 'benchmark', '--var', 'job_name=bench-garbage', '--var', 'model=qwen2-5-coder-1-5b-q8', '--var', `llama_bench_bin=${FAKE_LLAMA_BENCH_GARBAGE}`, '--timeout', '60s']);
+  t.is(garbage.code, 1, garbage.stdout);
+  t.regex(garbage.stdout, /alloc \w+ bench on node-\d: complete/);
+  t.notRegex(garbage.stdout, /tokens\/s/);
+  t.regex(garbage.stderr, /Benchmark bench-garbage ran, but allocation [0-9a-f]{8} \(bench on node-\d\) gave no result: llama-bench output could not be used: no JSON array in the output\. Output began: "main: error: unable to load model/);
 
   const crash = await sim.hearth(['jobs', 'run', 'benchmark', '--var', 'job_name=bench-crash', '--var', 'model=qwen2-5-coder-1-5b-q8', '--var', 'llama_bench_bin=/bin/false', '--timeout', '60s']);
   t.is(crash.code, 1, crash.stdout);
