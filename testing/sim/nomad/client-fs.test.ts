@@ -3,6 +3,9 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
+import { HttpApiError } from '../../../agent/errors.js';
+import { createSilentLogger } from '../../../agent/log.js';
+import { createNomadClient } from '../../../agent/nomad/client.js';
 import { allocsOf, startSim, waitFor, type SimHarness } from '../test-support.js';
 
 const PRINTER = "process.stdout.write('line one\\nline two\\n'); process.stderr.write('warned\\n');";
@@ -85,4 +88,19 @@ test('with ACLs on, a read-logs token reads logs but not files, and no token rea
   t.like(await h.nomad(`/v1/client/fs/cat/${alloc.ID}?path=alloc/logs/printer.stdout.0`, { headers: { 'X-Nomad-Token': 'logs-only' } }), { status: 403, text: 'Permission denied' });
   t.like(await h.nomad('/v1/jobs', { headers: { 'X-Nomad-Token': 'logs-only' } }), { status: 403 });
   t.is((await h.nomad(`/v1/client/fs/cat/${alloc.ID}?path=alloc/logs/printer.stdout.0`, { headers: mgmt })).status, 200);
+});
+
+test('hearth\'s Nomad client reads the logs and files, and keeps Nomad\'s status and text on errors', async (t) => {
+  const h = await startSim(t);
+  const alloc = await finishedAlloc(h, 'client-job');
+  const nomad = createNomadClient({ addr: h.nomadAddr, log: createSilentLogger() });
+  t.teardown(() => nomad.close());
+  t.is(await nomad.allocations.logs(alloc, 'printer', { type: 'stdout' }), 'line one\nline two\n');
+  t.is(await nomad.allocations.logs(alloc, 'printer', { type: 'stdout', origin: 'end', offset: 9 }), 'line two\n');
+  t.is(await nomad.allocations.readFile(alloc, 'alloc/logs/printer.stderr.0'), 'warned\n');
+  const ghost = '00000000-0000-0000-0000-000000000000';
+  const missing = await t.throwsAsync(nomad.allocations.logs(ghost, 'printer', { type: 'stdout' }));
+  t.true(missing instanceof HttpApiError);
+  t.like(missing, { code: 'HEARTH_ERR_NOT_FOUND', status: 404, body: `Unknown allocation "${ghost}"` });
+  t.like(await t.throwsAsync(nomad.allocations.readFile(alloc, '../../etc/passwd')), { code: 'HEARTH_ERR_NOMAD_HTTP', status: 400, body: 'Path escapes the alloc directory' });
 });
