@@ -1,3 +1,14 @@
 #!/usr/bin/env node
 // The `hearth` command: the compiled composition root does all the work.
-import '../dist/agent/main.js';
+// `npm run build` also bundles it into dist/cli/ (bin/build-cli.mjs), which
+// starts faster. A bundle older than the last compile (tsc rewrites
+// dist/.tsbuildinfo whenever it emits) may not hold the latest code, so then
+// the compiled modules run instead.
+import { statSync } from 'node:fs';
+
+const modifiedMs = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
+const bundleMs = modifiedMs('../dist/cli/hearth.js');
+const compileMs = modifiedMs('../dist/.tsbuildinfo');
+
+if (bundleMs !== undefined && (compileMs === undefined || bundleMs >= compileMs)) await import('../dist/cli/hearth.js');
+else await import('../dist/agent/main.js');
