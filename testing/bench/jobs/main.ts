@@ -2,10 +2,11 @@
 // figures and ratios against a baseline measured in the same run.
 //   node dist/testing/bench/jobs/main.js [--runs N] [--jobs N] [--skip-heal]
 // 1. `hearth jobs render` of every template, process start included, against
-//    `node -e 0` (bare process start).
+//    `node -e 0` (bare process start), runs interleaved; and one render through
+//    the compiled modules, to show what the bundle (npm run build) saves.
 // 2. `hearth heal` over N unchanged core jobs against the simulator: registrations
 //    and wall time, against blind re-submission of all N (what a playbook does).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +18,7 @@ import { connectClusterAt } from '../../../agent/jobs-runner/connect.js';
 import { healCoreJobs, renderCoreJobs } from '../../../agent/jobs-runner/heal.js';
 import { loadCatalog, defaultCatalogPath } from '../../../agent/models/load.js';
 import { describeMachine } from './machine.js';
-import { timeProcess, timeProcessAsync, type Timing } from './spawn-timing.js';
+import { timeProcessAsync, timeProcessesInterleaved, type Timing } from './spawn-timing.js';
 
 const RENDER_VARS: Record<string, string[]> = {
   'llamacpp-rpc': ['job_name=pool-a', 'model=tiny', 'model_path=/srv/models/tiny.gguf', 'expert=general'],
@@ -30,15 +31,38 @@ function format(t: Timing): string {
   return `median ${t.medianMs.toFixed(1)} ms (min ${t.minMs.toFixed(1)}, max ${t.maxMs.toFixed(1)}, ${t.runs} runs)`;
 }
 
+/** What bin/hearth.js runs: the bundle while it is newer than the last compile (see bin/hearth.js). */
+function describeEntry(): string {
+  const modifiedMs = (path: string) => statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+  const bundleMs = modifiedMs(repoPath('dist', 'cli', 'hearth.js'));
+  const compileMs = modifiedMs(repoPath('dist', '.tsbuildinfo'));
+  if (bundleMs === undefined) return 'the compiled modules (no bundle: run npm run build)';
+  return compileMs === undefined || bundleMs >= compileMs ? 'the bundle dist/cli/hearth.js' : 'the compiled modules (the bundle is older than the last compile: run npm run build)';
+}
+
 function benchRender(runs: number): void {
   const cwd = repoPath();
-  const baseline = timeProcess(process.execPath, ['-e', '0'], runs, cwd);
-  process.stdout.write(`\n## hearth jobs render (target <= 300 ms per render, process start included)\nbaseline node -e 0: ${format(baseline)}\n`);
-  for (const [template, vars] of Object.entries(RENDER_VARS)) {
-    const args = [repoPath('bin', 'hearth.js'), 'jobs', 'render', template, ...vars.flatMap((v) => ['--var', v]), '-o', '/dev/null'];
-    const timing = timeProcess(process.execPath, args, runs, cwd);
-    process.stdout.write(`render ${template.padEnd(13)} ${format(timing)}  ratio vs baseline ${(timing.medianMs / baseline.medianMs).toFixed(2)}x  ${timing.medianMs <= 300 ? 'within' : 'OVER'} target\n`);
-  }
+  const renderArgs = (entry: string, template: string) => [entry, 'jobs', 'render', template, ...(RENDER_VARS[template] ?? []).flatMap((v) => ['--var', v]), '-o', '/dev/null'];
+  const templates = Object.keys(RENDER_VARS);
+  const specs = [
+    { command: process.execPath, args: ['-e', '0'] },
+    ...templates.map((template) => ({ command: process.execPath, args: renderArgs(repoPath('bin', 'hearth.js'), template) })),
+    // The same render without the bundle, for comparison.
+    { command: process.execPath, args: renderArgs(repoPath('dist', 'agent', 'main.js'), 'prima-expert') },
+  ];
+  const [baseline, ...timings] = timeProcessesInterleaved(specs, runs, cwd);
+  if (baseline === undefined) return;
+  process.stdout.write(`\n## hearth jobs render (target <= 300 ms per render, process start included; runs interleaved)\n`);
+  process.stdout.write(`bin/hearth.js runs ${describeEntry()}\n`);
+  process.stdout.write(`baseline node -e 0: ${format(baseline)}\n`);
+  const line = (label: string, timing: Timing) =>
+    `${label} ${format(timing)}  ratio vs baseline ${(timing.medianMs / baseline.medianMs).toFixed(2)}x  ${timing.medianMs <= 300 ? 'within' : 'OVER'} target\n`;
+  templates.forEach((template, i) => {
+    const timing = timings[i];
+    if (timing !== undefined) process.stdout.write(line(`render ${template.padEnd(13)}`, timing));
+  });
+  const compiled = timings[templates.length];
+  if (compiled !== undefined) process.stdout.write(line('render prima-expert via dist/agent/main.js (no bundle)', compiled));
 }
 
 function buildCoreJobs(count: number): Array<{ template: string; vars: Record<string, unknown> }> {

@@ -8,17 +8,33 @@ export interface Timing {
   readonly maxMs: number;
 }
 
-export function timeProcess(command: string, args: readonly string[], runs: number, cwd: string): Timing {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${String(result.status)}: ${result.stderr.toString().slice(0, 300)}`);
-    samples.push(ms);
-  }
+export interface ProcessSpec {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+function summarize(samples: number[]): Timing {
   samples.sort((a, b) => a - b);
-  return { runs, medianMs: samples[Math.floor(samples.length / 2)] ?? 0, minMs: samples[0] ?? 0, maxMs: samples[samples.length - 1] ?? 0 };
+  return { runs: samples.length, medianMs: samples[Math.floor(samples.length / 2)] ?? 0, minMs: samples[0] ?? 0, maxMs: samples[samples.length - 1] ?? 0 };
+}
+
+function timeOnce(spec: ProcessSpec, cwd: string): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(spec.command, spec.args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${spec.command} ${spec.args.join(' ')} exited ${String(result.status)}: ${result.stderr.toString().slice(0, 300)}`);
+  return ms;
+}
+
+/**
+ * Times several processes round-robin (run i of each before run i + 1 of any),
+ * so a change in the load of a shared machine falls on all of them alike and
+ * ratios between them stay fair.
+ */
+export function timeProcessesInterleaved(specs: readonly ProcessSpec[], runs: number, cwd: string): Timing[] {
+  const samples = specs.map((): number[] => []);
+  for (let i = 0; i < runs; i += 1) specs.forEach((spec, j) => samples[j]?.push(timeOnce(spec, cwd)));
+  return samples.map(summarize);
 }
 
 /** As timeProcess, without blocking this process's event loop (for servers running in it). */
@@ -37,6 +53,5 @@ export async function timeProcessAsync(command: string, args: readonly string[],
     if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${String(code)}: ${stderr.slice(0, 300)}`);
     samples.push(ms);
   }
-  samples.sort((a, b) => a - b);
-  return { runs, medianMs: samples[Math.floor(samples.length / 2)] ?? 0, minMs: samples[0] ?? 0, maxMs: samples[samples.length - 1] ?? 0 };
+  return summarize(samples);
 }
