@@ -4,21 +4,25 @@
 // no compile cache, and resolving and reading ~50 small ES modules is a good
 // part of a command's start on a slow machine; one file per group is not.
 //
-// zod and js-yaml are bundled (pure JS, loaded by nearly every command).
+// zod and js-yaml (nearly every command) and undici and consul (the commands
+// that talk to a cluster; undici alone is ~100 CommonJS files) are bundled.
 // Every other package stays external: pino starts worker threads by file
-// name, koffi loads a native addon, and the rest load only for commands that
-// talk to a cluster. The bundle sits two levels below the repository root,
+// name, koffi loads a native addon, and the rest are the daemon's. Bundled
+// CommonJS requires node: builtins through the `require` the banner makes.
+// The bundle sits two levels below the repository root,
 // like the compiled modules, so repoRoot() and the paths built on it hold;
 // the SYN event worker is an entry of its own next to the chunks, where
 // `new URL('./syn-event-worker.js', import.meta.url)` looks for it.
-// bin/hearth.js runs the bundle only while it is newer than the last compile.
+// bin/hearth.js runs the bundle only while it is newer than the last compile,
+// and never for `hearth agent`.
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/cli`;
-const BUNDLED_PACKAGES = new Set(['zod', 'js-yaml']);
+const BUNDLED_PACKAGES = new Set(['zod', 'js-yaml', 'undici', 'consul']);
+const REQUIRE_BANNER = "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);";
 
 /** Bare imports (packages) stay external unless listed in BUNDLED_PACKAGES. */
 const externalPackages = {
@@ -46,6 +50,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   plugins: [externalPackages],
+  banner: { js: REQUIRE_BANNER },
   logLevel: 'warning',
 });
 process.stdout.write(`bundled the CLI into ${outdir}\n`);
