@@ -5,9 +5,11 @@
 // the package's promise API does not expose (its `watch` hides both); and
 // service registration, because the package's check typing demands a name and
 // timeout on every check and cannot pass ?replace-existing-checks.
+// The package is loaded on its first call: the agent at rest (blocking reads,
+// registration) never makes one until it deregisters, and need not hold it.
 import http from 'node:http';
 import https from 'node:https';
-import Consul from 'consul';
+import type Consul from 'consul';
 import type { Logger } from '../log.js';
 import { createHttpClient, readHeader, type ResponseHeaders } from '../http/request.js';
 import { readTlsMaterial, type TlsFiles } from '../http/tls.js';
@@ -107,23 +109,31 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
   });
   const endpoint = httpClient.endpoint;
   const tls = options.tls === undefined ? undefined : readTlsMaterial(options.tls, endpoint.addrSource);
-  const pkg = new Consul({
-    baseUrl: `${addr}/v1`,
-    timeout: timeoutMs,
-    defaults: {
-      ...(options.token === undefined ? {} : { token: options.token }),
-      ...(options.datacenter === undefined ? {} : { dc: options.datacenter }),
-    },
-    // No keep-alive: a socket kept from before a Consul restart would fail the first call after it.
-    agent: tls === undefined ? new http.Agent({ keepAlive: false }) : new https.Agent({ keepAlive: false, ...tls }),
-  } as ConstructorParameters<typeof Consul>[0]);
+  let pkgLoading: Promise<Consul> | undefined;
+  let pkg: Consul | undefined;
+  let closed = false;
+  const loadPackage = (): Promise<Consul> =>
+    (pkgLoading ??= import('consul').then(({ default: ConsulPackage }) => {
+      pkg = new ConsulPackage({
+        baseUrl: `${addr}/v1`,
+        timeout: timeoutMs,
+        defaults: {
+          ...(options.token === undefined ? {} : { token: options.token }),
+          ...(options.datacenter === undefined ? {} : { dc: options.datacenter }),
+        },
+        // No keep-alive: a socket kept from before a Consul restart would fail the first call after it.
+        agent: tls === undefined ? new http.Agent({ keepAlive: false }) : new https.Agent({ keepAlive: false, ...tls }),
+      } as ConstructorParameters<typeof Consul>[0]);
+      if (closed) pkg.destroy();
+      return pkg;
+    }));
   const dc = options.datacenter;
 
   const log = options.log.child({ module: 'consul-client' });
 
-  async function viaPackage<T>(method: string, path: string, call: () => Promise<T>): Promise<T> {
+  async function viaPackage<T>(method: string, path: string, call: (pkg: Consul) => Promise<T>): Promise<T> {
     try {
-      return await call();
+      return await call(await loadPackage());
     } catch (err) {
       // The package's own error holds the raw response (and its request headers): only the mapped one leaves.
       const mapped = mapPackageError(endpoint, err, method, path);
@@ -152,23 +162,23 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
 
   const checkPath = (verb: string, id: string): string => `/v1/agent/check/${verb}/${encodeURIComponent(id)}`;
   function updateCheck(verb: 'pass' | 'warn' | 'fail', checkId: string, note: string | undefined): Promise<void> {
-    return viaPackage('PUT', checkPath(verb, checkId), async () => {
+    return viaPackage('PUT', checkPath(verb, checkId), async (pkg) => {
       await pkg.agent.check[verb]({ id: checkId, ...(note === undefined ? {} : { note }) });
     });
   }
 
   const kv: KvApi = {
     get: (key) =>
-      viaPackage('GET', `/v1/kv/${key}`, async () => {
+      viaPackage('GET', `/v1/kv/${key}`, async (pkg) => {
         const item = (await pkg.kv.get({ key })) as RawKvItem | null | undefined;
         return item === undefined || item === null ? undefined : toKvEntry(item);
       }),
     set: (key, value, setOptions = {}) =>
-      viaPackage('PUT', `/v1/kv/${key}`, async () =>
+      viaPackage('PUT', `/v1/kv/${key}`, async (pkg) =>
         Boolean(await pkg.kv.set({ key, value, ...(setOptions.cas === undefined ? {} : { cas: setOptions.cas }) })),
       ),
     delete: (key, delOptions = {}) =>
-      viaPackage('DELETE', `/v1/kv/${key}`, async () =>
+      viaPackage('DELETE', `/v1/kv/${key}`, async (pkg) =>
         Boolean(
           await pkg.kv.del({
             key,
@@ -178,7 +188,7 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
         ),
       ),
     list: (prefix) =>
-      viaPackage('GET', `/v1/kv/${prefix}?recurse`, async () => {
+      viaPackage('GET', `/v1/kv/${prefix}?recurse`, async (pkg) => {
         const items = (await pkg.kv.get({ key: prefix, recurse: true })) as RawKvItem[] | RawKvItem | null | undefined;
         if (items === undefined || items === null) return [];
         return (Array.isArray(items) ? items : [items]).map(toKvEntry);
@@ -197,11 +207,11 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
       });
     },
     deregisterService: (id) =>
-      viaPackage('PUT', `/v1/agent/service/deregister/${encodeURIComponent(id)}`, async () => {
+      viaPackage('PUT', `/v1/agent/service/deregister/${encodeURIComponent(id)}`, async (pkg) => {
         await pkg.agent.service.deregister({ id });
       }),
     agentServices: () =>
-      viaPackage('GET', '/v1/agent/services', async () => (await pkg.agent.service.list()) as Record<string, AgentServiceInfo>),
+      viaPackage('GET', '/v1/agent/services', async (pkg) => (await pkg.agent.service.list()) as Record<string, AgentServiceInfo>),
     async agentService(id, read = {}) {
       const res = await blockingRead<AgentServiceInfo>(`/v1/agent/service/${encodeURIComponent(id)}`, { ...read, index: 0 }, { hash: read.hash });
       return { data: res.data, hash: readHeader(res.headers, 'x-consul-contenthash') ?? res.data.ContentHash };
@@ -221,7 +231,8 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
     },
     kv,
     async close() {
-      pkg.destroy();
+      closed = true;
+      pkg?.destroy();
       await httpClient.close();
     },
   };

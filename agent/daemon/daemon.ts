@@ -129,7 +129,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
 
     const modules: NamedModule[] = [];
     for (const entry of options.modules ?? MODULES) {
-      const module = entry.create({ config, log: log.child({ module: entry.name }), node, backends, metricsRegistry: metrics.registry });
+      const module = await entry.create({ config, log: log.child({ module: entry.name }), node, backends, metricsRegistry: metrics.registry });
       modules.push({ name: entry.name, module });
     }
 

@@ -11,7 +11,7 @@ import type { PartHealth } from './health-model.js';
 import type { NodeIdentity } from './node-identity.js';
 import type { AgentBackends } from './backends.js';
 import { createJoinModule } from '../join/module.js';
-import { createPowerAgentModule } from '../power/daemon-module.js';
+import { createPowerEntry } from './power-entry.js';
 
 export interface ModuleDeps {
   readonly config: HearthConfig;
@@ -33,10 +33,11 @@ export interface AgentModule {
 
 export interface ModuleEntry {
   readonly name: string;
-  create(deps: ModuleDeps): AgentModule;
+  /** May load the module's code first (a module the config leaves off need not be in memory). */
+  create(deps: ModuleDeps): AgentModule | Promise<AgentModule>;
 }
 
 export const MODULES: readonly ModuleEntry[] = [
   { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
-  { name: 'power', create: (deps) => createPowerAgentModule(deps, deps.metricsRegistry) },
+  { name: 'power', create: (deps) => createPowerEntry(deps) },
 ];

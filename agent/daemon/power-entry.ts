@@ -1,0 +1,32 @@
+// The power module as the daemon builds it. With power.enabled it is the full
+// module (agent/power/daemon-module.ts), whose eBPF traffic monitor loads
+// libbpf through koffi. Disabled, it is the same module with no monitor to
+// build: its routes still answer (saying power management is disabled) and its
+// metrics are still served, but the native library and the BPF loader are
+// never imported, so an agent without power management does not carry them.
+import type { AgentModule, ModuleDeps } from './modules.js';
+
+export async function createPowerEntry(deps: ModuleDeps): Promise<AgentModule> {
+  if (deps.config.power.enabled) {
+    const { createPowerAgentModule } = await import('../power/daemon-module.js');
+    return createPowerAgentModule(deps, deps.metricsRegistry);
+  }
+  const [{ createPowerModule }, { adaptNomadClient }, { adaptConsulClient }] = await Promise.all([
+    import('../power/module.js'),
+    import('../power/nomad-adapter.js'),
+    import('../power/consul-adapter.js'),
+  ]);
+  return createPowerModule({
+    config: deps.config,
+    log: deps.log,
+    node: { name: deps.node.name, address: deps.node.address },
+    nomad: adaptNomadClient(deps.backends.nomad),
+    consul: adaptConsulClient(deps.backends.consul),
+    // start() returns before asking for a monitor when power.enabled is false.
+    createMonitor: () => {
+      throw new Error('power management is disabled (power.enabled = false): no traffic monitor');
+    },
+    defaultInterfaces: () => [],
+    registry: deps.metricsRegistry,
+  });
+}
