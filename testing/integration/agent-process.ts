@@ -38,9 +38,12 @@ export interface AgentProcess {
 
 export const HEARTH_BIN = () => repoPath('bin', 'hearth.js');
 
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+/**
+ * Resolves with the exit code once the process has exited and its output has been read to the end:
+ * 'close', not 'exit', which can come before the last lines it printed. Call it right after spawn.
+ */
+function closed(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
 }
 
 export async function startAgentProcess(options: AgentProcessOptions): Promise<AgentProcess> {
@@ -62,6 +65,7 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
   writeFileSync(configPath, toYaml(config), { mode: 0o600 });
   const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, ...options.env };
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), HEARTH_BIN(), 'agent', '--config', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = closed(child);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -69,8 +73,8 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
   const cleanup = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
-      await exited(child);
     }
+    await done;
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -98,7 +102,7 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
       stopped ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill(signal);
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        const code = await exited(child);
+        const code = await done;
         clearTimeout(timer);
         await cleanup();
         return code;
@@ -119,12 +123,13 @@ export async function runHearth(args: string[], env: Record<string, string> = {}
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tmpdir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const done = closed(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const code = await exited(child);
+  const code = await done;
   clearTimeout(timer);
   return { code, stdout, stderr };
 }
