@@ -14,7 +14,7 @@ import { EXIT_OK, type CliIo, type CommandModule } from './command.js';
 
 const POLL_MS = 500;
 
-// The Nomad and Consul clients (undici, the consul package) load only for the
+// The Nomad and Consul clients (the consul package among them) load only for the
 // commands that talk to the cluster, so `jobs list` and `jobs render` start fast.
 const loadConnect = () => import('../jobs-runner/connect.js');
 

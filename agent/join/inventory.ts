@@ -1,7 +1,7 @@
 // Adds a joined node to the Ansible inventory's worker_nodes group, keeping
 // the file's comments and layout, and replacing it atomically.
 import { readFile } from 'node:fs/promises';
-import { isMap, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import { HearthError } from '../errors.js';
 import { replaceFileAtomically } from '../state/atomic-file.js';
 
@@ -32,6 +32,8 @@ async function readInventory(path: string): Promise<Document> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  // The yaml package (its Document API keeps comments) loads on the first join, not with the agent.
+  const { isMap, parseDocument } = await import('yaml');
   const doc = parseDocument(text === '' ? '{}' : text);
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
     throw new HearthError('HEARTH_ERR_STATE', `The inventory ${path} is not a YAML mapping; the node was not added.`, {
