@@ -1,18 +1,29 @@
 // (a) The agent at rest watching 200 expert services: RSS and CPU of one core,
 // against a bare Node.js process (the floor any Node program pays) in the same window.
-// The agent runs as `hearth agent` starts it (node bin/hearth.js agent), and, in
-// the same window on other nodes, with V8 flags that trade speed for memory, so
-// their effect on the very same build can be read next to it.
+// The agent runs as the hearth role's systemd unit starts it (node with the role's
+// hearth_node_args, then bin/hearth.js agent), and, in the same window on other
+// nodes, without those flags (as `hearth agent` typed by hand) and with JavaScript
+// left to the interpreter, so their effect on the very same build can be read next to it.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseYaml } from '../../../agent/util/yaml.js';
+import { repoPath } from '../../../agent/util/paths.js';
 import { measureUsage } from './proc-usage.js';
 import { registerServices } from './seed.js';
 import { startBenchAgent, startCluster, waitForExperts } from './cluster.js';
 
 const MB = 1024 * 1024;
-/** A small V8 young generation: a little more GC for less memory. */
-const SMALL_YOUNG_GEN = ['--max-semi-space-size=1'];
-/** The same with JavaScript left to the interpreter: the compilers' code and output are never paged in. */
-const INTERPRETER_ONLY = ['--max-semi-space-size=1', '--no-opt', '--no-maglev', '--no-sparkplug'];
+
+/** The Node.js options the hearth role's unit starts the agent with (ansible/roles/hearth/defaults/main.yml). */
+export function deployedNodeArgs(): string[] {
+  const defaults = parseYaml(readFileSync(repoPath('ansible', 'roles', 'hearth', 'defaults', 'main.yml'), 'utf8')) as { hearth_node_args?: unknown };
+  const args = defaults.hearth_node_args;
+  if (!Array.isArray(args) || !args.every((a): a is string => typeof a === 'string')) throw new Error('hearth_node_args in the hearth role defaults is not a list of strings');
+  return args;
+}
+
+/** JavaScript left to the interpreter: the compilers' code and output are never paged in. */
+const INTERPRETER_ONLY = ['--no-opt', '--no-maglev', '--no-sparkplug'];
 
 export async function benchAtRest(options: { seconds: number; services: number; print: (line: string) => void }): Promise<void> {
   const { print } = options;
@@ -20,10 +31,11 @@ export async function benchAtRest(options: { seconds: number; services: number; 
   const baseline = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   try {
     await registerServices(cluster.nodes, 'prima-api-rest-', options.services);
-    const agent = await startBenchAgent(cluster);
+    const deployed = deployedNodeArgs();
+    const agent = await startBenchAgent(cluster, deployed);
     const variants = [
-      { flags: SMALL_YOUNG_GEN, agent: await startBenchAgent(cluster, SMALL_YOUNG_GEN, 1) },
-      { flags: INTERPRETER_ONLY, agent: await startBenchAgent(cluster, INTERPRETER_ONLY, 2) },
+      { label: 'without Node.js flags (hearth agent by hand)', agent: await startBenchAgent(cluster, [], 1) },
+      { label: `with ${[...deployed, ...INTERPRETER_ONLY].join(' ')}`, agent: await startBenchAgent(cluster, [...deployed, ...INTERPRETER_ONLY], 2) },
     ];
     try {
       await Promise.all([agent, ...variants.map((v) => v.agent)].map((a) => waitForExperts(a, options.services)));
@@ -33,13 +45,13 @@ export async function benchAtRest(options: { seconds: number; services: number; 
       const [used, floor, ...usedVariants] = await measureUsage(pids as number[], options.seconds);
       if (used === undefined || floor === undefined) throw new Error('no usage measured');
       const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
-      print(`(a) agent at rest watching ${options.services} prima-api-* services, ${options.seconds} s window`);
+      print(`(a) agent at rest watching ${options.services} prima-api-* services, ${options.seconds} s window; node ${deployed.join(' ')} as the hearth unit runs it`);
       print(`    agent RSS max ${mb(used.rssMaxBytes)} (target <= 60 MB); baseline bare node process ${mb(floor.rssMaxBytes)}; agent/baseline ${(used.rssMaxBytes / floor.rssMaxBytes).toFixed(2)}x`);
       print(`    agent CPU ${used.cpuPercentOfOneCore.toFixed(2)}% of one core (target <= 0.5%); baseline ${floor.cpuPercentOfOneCore.toFixed(2)}%`);
       variants.forEach((variant, i) => {
         const usage = usedVariants[i];
         if (usage === undefined) throw new Error('no usage measured');
-        print(`    with ${variant.flags.join(' ')}: RSS max ${mb(usage.rssMaxBytes)}, CPU ${usage.cpuPercentOfOneCore.toFixed(2)}%`);
+        print(`    ${variant.label}: RSS max ${mb(usage.rssMaxBytes)}, CPU ${usage.cpuPercentOfOneCore.toFixed(2)}%`);
       });
     } finally {
       await Promise.all([agent, ...variants.map((v) => v.agent)].map((a) => a.stop('SIGTERM')));
