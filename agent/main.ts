@@ -21,7 +21,19 @@ function interruption(): Promise<void> {
   });
 }
 
+/**
+ * A reader that stops early (`hearth models | head -1`) closes the pipe: the command ends quietly, like other
+ * Unix tools, instead of dying of an unhandled EPIPE. The agent keeps running without its stdout.
+ */
+function endQuietlyOnClosedStdout(command: string | undefined): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    if (command !== 'agent') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK);
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedStdout(argv[0]);
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), interrupted: interruption() };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(renderHelp(COMMANDS, hearthVersion()));

@@ -131,3 +131,16 @@ test('hearth agent refuses a malformed --listen with exit 1 naming the flag', as
   t.is(result.code, 1);
   t.regex(result.stderr, /Expected HOST:PORT such as 127\.0\.0\.1:8000 for `api\.listen` \(from --listen\), got "localhost"/);
 });
+
+test('a reader that closes the pipe early ends the command quietly with exit 0', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { HEARTH_BIN } = await import('./agent-process.js');
+  const child = spawn(process.execPath, [HEARTH_BIN(), 'jobs', 'list'], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  // Like `| head -0`: the reader is gone before the first line is written.
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  t.is(code, 0, stderr);
+  t.notRegex(stderr, /EPIPE|Unhandled/);
+});
