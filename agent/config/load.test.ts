@@ -116,3 +116,13 @@ test('secrets are redacted when the config is shown', (t) => {
   t.true(shown.includes('[redacted]'));
   t.false(shown.includes('"consul":{"addr":"http://127.0.0.1:8500","token"'));
 });
+
+test('a problem shows the value given, except for a secret', (t) => {
+  const file = writeYaml('api:\n  token: 8675309\n');
+  const found = problems(() => loadConfig({ configPath: file, env: { HEARTH_LISTEN: 'nowhere' } }));
+  const listen = found.find((p) => p.path === 'api.listen');
+  t.regex(listen?.message ?? '', /, got "nowhere" \(string\)$/);
+  const token = found.find((p) => p.path === 'api.token');
+  t.truthy(token, 'a token of the wrong type is a problem');
+  t.notRegex(token?.message ?? '', /8675309/);
+});

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseYaml } from '../util/yaml.js';
 import type { ZodIssue } from 'zod';
-import { HearthError } from '../errors.js';
+import { HearthError, describeValue } from '../errors.js';
 import { configSchema, SECRET_PATHS, type HearthConfig } from './schema.js';
 import { readEnvValues } from './env.js';
 
@@ -95,14 +95,28 @@ function sourceOf(path: readonly (string | number)[], sources: ReadonlyMap<strin
   return 'default';
 }
 
-function problemsOf(issue: ZodIssue, sources: ReadonlyMap<string, string>): ConfigProblem[] {
+function valueAt(tree: Tree, path: readonly (string | number)[]): unknown {
+  let node: unknown = tree;
+  for (const key of path) node = isTree(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[key] : undefined;
+  return node;
+}
+
+/** "expected ..., got <value>": the value given is shown, except for secrets. */
+function withGiven(message: string, path: readonly (string | number)[], tree: Tree): string {
+  const key = path.filter((p): p is string => typeof p === 'string').join('.');
+  if (SECRET_PATHS.includes(key)) return message;
+  const given = valueAt(tree, path);
+  return given === undefined || /\breceived\b/.test(message) ? message : `${message}, got ${describeValue(given)}`;
+}
+
+function problemsOf(issue: ZodIssue, sources: ReadonlyMap<string, string>, tree: Tree): ConfigProblem[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
       return { path: path.join('.'), message: 'unknown key', source: sourceOf(path, sources) };
     });
   }
-  return [{ path: issue.path.join('.') || '(root)', message: issue.message, source: sourceOf(issue.path, sources) }];
+  return [{ path: issue.path.join('.') || '(root)', message: withGiven(issue.message, issue.path, tree), source: sourceOf(issue.path, sources) }];
 }
 
 export function formatProblems(problems: readonly ConfigProblem[]): string {
@@ -128,7 +142,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 
   const result = configSchema.safeParse(tree);
   if (!result.success) {
-    const problems = result.error.issues.flatMap((issue) => problemsOf(issue, sources));
+    const problems = result.error.issues.flatMap((issue) => problemsOf(issue, sources, tree));
     throw new HearthError('HEARTH_ERR_CONFIG_INVALID', `The configuration is invalid:\n${formatProblems(problems)}`, {
       details: { problems },
     });
