@@ -21,6 +21,8 @@ import { buildServiceBody } from './service-body.js';
 import type {
   AgentServiceInfo,
   BlockingReadOptions,
+  CheckStateFilter,
+  HealthCheckInfo,
   HealthServiceEntry,
   IndexedResult,
   KvEntry,
@@ -62,6 +64,8 @@ export interface ConsulClient {
   failCheck(checkId: string, note?: string): Promise<void>;
   healthService(name: string, options?: BlockingReadOptions & { readonly passing?: boolean }): Promise<IndexedResult<HealthServiceEntry[]>>;
   catalogServices(options?: BlockingReadOptions): Promise<IndexedResult<Record<string, string[]>>>;
+  /** Every check of the datacenter in `state` (node checks included), from /v1/health/state/:state. */
+  healthState(state: CheckStateFilter, options?: BlockingReadOptions): Promise<IndexedResult<HealthCheckInfo[]>>;
   readonly kv: KvApi;
   close(): Promise<void>;
 }
@@ -228,6 +232,10 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
     async catalogServices(read = {}) {
       const res = await blockingRead<Record<string, string[]> | null>('/v1/catalog/services', read, {});
       return { data: res.data ?? {}, index: readIndex(res.headers) };
+    },
+    async healthState(state, read = {}) {
+      const res = await blockingRead<HealthCheckInfo[] | null>(`/v1/health/state/${encodeURIComponent(state)}`, read, {});
+      return { data: res.data ?? [], index: readIndex(res.headers) };
     },
     kv,
     async close() {

@@ -55,7 +55,7 @@ test('a prefixed service that turns passing appears through a blocking query, wi
   await consul.registerService({ id: 'llama-1', name: 'prima-api-llama', address: '10.0.0.7', port: 9000, tags: ['gpu'], meta: { model: 'q4' }, checks: [{ kind: 'ttl', id: 'llama-ttl', ttl: '30s' }] });
   await consul.registerService({ id: 'other-1', name: 'web', port: 80 });
   watcher.start();
-  // The catalog query and the health query of prima-api-llama are both held by the server.
+  // The catalog query and the health-state query are both held by the server.
   await untilBlocked(state, 2);
   t.deepEqual(watcher.list(), []);
   await consul.passCheck('llama-ttl');
@@ -116,7 +116,7 @@ test('stop() aborts every blocking query and resolves after all loops end', asyn
   const { state, server, consul, watcher } = await setup(t);
   for (const name of ['a', 'b', 'c']) await consul.registerService({ id: `${name}-1`, name: `prima-api-${name}`, port: 1 });
   watcher.start();
-  await untilBlocked(state, 4);
+  await untilBlocked(state, 2);
   await watcher.stop();
   // Held requests are released when their connections close.
   while (state.blocked > 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -127,4 +127,28 @@ test('stop() aborts every blocking query and resolves after all loops end', asyn
   await new Promise((resolve) => setTimeout(resolve, 100));
   t.deepEqual(server.requests.slice(requestsAtStop).map((r) => r.path), ['/v1/agent/service/register']);
   t.deepEqual(watcher.list(), []);
+});
+
+test('watching 50 services holds at most two blocking queries, before and after a change', async (t) => {
+  const { state, server, consul, watcher, until } = await setup(t);
+  const names = Array.from({ length: 50 }, (_, n) => `prima-api-m${String(n).padStart(2, '0')}`);
+  for (const name of names) await consul.registerService({ id: `${name}-1`, name, port: 1, checks: [{ kind: 'ttl', id: `${name}-ttl`, ttl: '30s' }] });
+  watcher.start();
+  await untilBlocked(state, 2);
+  // Every name has been read once (each plain read answers at once) and both loops are held again.
+  while (new Set(server.requests.filter((r) => r.path.startsWith('/v1/health/service/')).map((r) => r.path)).size < names.length) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await untilBlocked(state, 2);
+  t.is(state.peakBlocked, 2);
+  const before = server.requests.length;
+  await consul.passCheck('prima-api-m07-ttl');
+  const list = await until((l) => l.length === 1, 'm07 is listed');
+  t.is(list[0]?.id, 'prima-api-m07-1');
+  await untilBlocked(state, 2);
+  t.true(state.peakBlocked <= 2, `at most two requests held, saw ${state.peakBlocked}`);
+  const reads = server.requests.slice(before).map((r) => r.path).filter((p) => p.startsWith('/v1/health/service/'));
+  // The fake has one index for everything, so the catalog loop wakes too and (seeing no
+  // name or tag change) re-reads every name; the health loop alone asks for m07.
+  t.true(reads.includes('/v1/health/service/prima-api-m07'));
 });

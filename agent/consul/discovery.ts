@@ -1,15 +1,23 @@
-// Watches Consul for services whose names start with a prefix: one blocking
-// query on /v1/catalog/services learns the names, and one blocking query on
-// /v1/health/service/<name> per name (started and stopped as names come and go)
-// keeps their instances and health current. No polling: a change reaches
-// list() as soon as Consul answers the blocking query.
+// Watches Consul for services whose names start with a prefix, with a constant
+// number of blocking queries however many names match:
+// - /v1/catalog/services (names and tags; its index moves on register and
+//   deregister) learns which names have the prefix;
+// - /v1/health/state/any (every check of the datacenter) learns health changes.
+// Each answer is compared with the previous one, and only the names it touched
+// are re-read with a plain /v1/health/service/:name (address, port, meta and
+// per-instance health), a few at a time. No polling: a change reaches list() one
+// blocking answer and one plain read after Consul sees it.
+// A caller whose Consul port has no healthState falls back to one blocking
+// /v1/health/service/:name per name.
 import type { Logger } from '../log.js';
 import { isHearthError } from '../errors.js';
 import type { BackoffPolicy } from '../http/backoff.js';
 import { runBlockingLoop } from './blocking-loop.js';
 import type { ConsulClient } from './client.js';
+import { diffHealth, snapshotChecks, type HealthSnapshot } from './health-diff.js';
 import type { RateLimitPolicy } from './index-rules.js';
-import type { CheckStatus, HealthServiceEntry } from './types.js';
+import { createRereadQueue, type RereadQueue } from './reread-queue.js';
+import type { CheckStatus, HealthCheckInfo, HealthServiceEntry } from './types.js';
 
 export interface DiscoveredService {
   readonly name: string;
@@ -34,7 +42,8 @@ export interface WatcherStatus {
 }
 
 export interface ServiceWatcherOptions {
-  readonly consul: Pick<ConsulClient, 'catalogServices' | 'healthService'>;
+  /** Without healthState, one blocking health query is held per watched name. */
+  readonly consul: Pick<ConsulClient, 'catalogServices' | 'healthService'> & Partial<Pick<ConsulClient, 'healthState'>>;
   /** Only names starting with this are watched, e.g. "prima-api-". */
   readonly prefix: string;
   /** Longest wait of one blocking query: Go duration or ms. */
@@ -44,8 +53,13 @@ export interface ServiceWatcherOptions {
   readonly onChange?: (services: DiscoveredService[]) => void;
   /** "passing" (default): list() holds passing instances only; "all": every instance with its health. */
   readonly include?: 'passing' | 'all';
+  /** Paces the catalog loop (and the per-name loops of the fallback). */
   readonly rateLimit?: RateLimitPolicy;
+  /** Paces the health loop; default HEALTH_RATE_LIMIT. */
+  readonly healthRateLimit?: RateLimitPolicy;
   readonly backoff?: BackoffPolicy;
+  /** Plain re-reads of changed names in flight at once (default 4). */
+  readonly rereadConcurrency?: number;
 }
 
 export interface ServiceWatcher {
@@ -55,6 +69,15 @@ export interface ServiceWatcher {
   list(): DiscoveredService[];
   status(): WatcherStatus;
 }
+
+/**
+ * The health loop answers for every check of the datacenter, where each per-name
+ * loop used to answer for one service, so it may go round faster than the default
+ * (burst 2, then one a second): at most 20 rounds a second after a burst of 10. A
+ * change that arrives while the bucket is empty waits at most 50 ms, and every
+ * change made meanwhile comes in the same answer.
+ */
+export const HEALTH_RATE_LIMIT: RateLimitPolicy = { burst: 10, intervalMs: 50 };
 
 const SEVERITY: Readonly<Record<CheckStatus, number>> = { passing: 0, warning: 1, critical: 2 };
 
@@ -76,18 +99,24 @@ export function toDiscoveredService(entry: HealthServiceEntry): DiscoveredServic
   };
 }
 
-interface NameWatch {
-  readonly controller: AbortController;
+/** Tags as one comparable string: a name whose tags changed is re-read. */
+function tagsKey(tags: readonly string[] | null | undefined): string {
+  return [...(tags ?? [])].sort().join('\u0000');
 }
 
 export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWatcher {
   const log = options.log.child({ module: 'consul-discovery' });
   const include = options.include ?? 'passing';
   const instances = new Map<string, DiscoveredService[]>();
-  const watches = new Map<string, NameWatch>();
+  // Prefixed names of the last catalog answer -> their tags.
+  let names = new Map<string, string>();
+  let health: HealthSnapshot | undefined;
+  // Per-name blocking loops, only when the Consul port has no healthState.
+  const perName = new Map<string, AbortController>();
   // Every loop still running, including those of names already removed: stop() waits for all.
   const running = new Set<Promise<void>>();
   let root: AbortController | undefined;
+  let queue: RereadQueue | undefined;
   let current: WatcherStatus = { state: 'reachable', since: Date.now() };
 
   const loopTuning = {
@@ -104,7 +133,7 @@ export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWat
     options.onChange?.(list());
   }
 
-  // One log line per streak: only a change of state is logged, however many loops fail.
+  // One log line per streak: only a change of state is logged, however many reads fail.
   function reportError(err: unknown): void {
     const state: ConsulReachability = isHearthError(err, 'HEARTH_ERR_ACL_DENIED') ? 'acl-denied' : 'unreachable';
     const message = err instanceof Error ? err.message : String(err);
@@ -127,66 +156,121 @@ export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWat
     void loop.finally(() => running.delete(loop));
   }
 
-  function watchName(name: string, signal: AbortSignal): NameWatch {
+  function setInstances(name: string, entries: HealthServiceEntry[], signal: AbortSignal): void {
+    reportSuccess();
+    // A name that left the catalog while its read was in flight stays gone.
+    if (signal.aborted || !names.has(name)) return;
+    instances.set(name, entries.map(toDiscoveredService));
+    notify();
+  }
+
+  function watchName(name: string, signal: AbortSignal): AbortController {
     const controller = new AbortController();
     const loopSignal = AbortSignal.any([signal, controller.signal]);
-    const done = runBlockingLoop({
+    track(runBlockingLoop({
       read: (index, s) => options.consul.healthService(name, { index, wait: options.wait, signal: s }),
-      onData: (entries) => {
-        reportSuccess();
-        if (loopSignal.aborted) return;
-        instances.set(name, entries.map(toDiscoveredService));
-        notify();
-      },
+      onData: (entries) => setInstances(name, entries, loopSignal),
       onError: reportError,
       onRecover: reportSuccess,
       signal: loopSignal,
       ...loopTuning,
-    });
-    track(done);
-    return { controller };
+    }));
+    return controller;
   }
 
-  function updateNames(names: string[], signal: AbortSignal): void {
-    const wanted = new Set(names.filter((n) => n.startsWith(options.prefix)));
+  function onCatalog(services: Record<string, string[]>, signal: AbortSignal): void {
+    reportSuccess();
+    if (signal.aborted) return;
+    const previous = names;
+    names = new Map(Object.entries(services).filter(([name]) => name.startsWith(options.prefix)).map(([name, tags]) => [name, tagsKey(tags)]));
     let removed = false;
-    for (const [name, watch] of watches) {
-      if (wanted.has(name)) continue;
-      watch.controller.abort();
-      watches.delete(name);
+    for (const name of previous.keys()) {
+      if (names.has(name)) continue;
+      queue?.forget(name);
+      perName.get(name)?.abort();
+      perName.delete(name);
       removed = instances.delete(name) || removed;
     }
-    for (const name of wanted) {
-      if (!watches.has(name)) watches.set(name, watchName(name, signal));
+    if (queue === undefined) {
+      for (const name of names.keys()) if (!perName.has(name)) perName.set(name, watchName(name, signal));
+    } else {
+      const changed = [...names].filter(([name, tags]) => previous.get(name) !== tags).map(([name]) => name);
+      // The index moved but no prefixed name or tag did: some service's address, port or
+      // meta may have changed (or Consul came back after an error), so every name is re-read.
+      const reread = changed.length === 0 && names.size === previous.size ? [...names.keys()] : changed;
+      for (const name of reread) queue.request(name);
     }
     if (removed) notify();
+  }
+
+  function onHealth(checks: HealthCheckInfo[], signal: AbortSignal): void {
+    reportSuccess();
+    if (signal.aborted || queue === undefined) return;
+    const next = snapshotChecks(checks, options.prefix);
+    const changes = diffHealth(health, next);
+    const previous = health;
+    health = next;
+    const touched = new Set(changes.names);
+    if (changes.nodes.size > 0) {
+      // A node check counts for every instance on the node, checked or not.
+      for (const name of names.keys()) {
+        const on = (node: string): boolean =>
+          next.nodesOf.get(name)?.has(node) === true ||
+          previous?.nodesOf.get(name)?.has(node) === true ||
+          (instances.get(name) ?? []).some((s) => s.node === node);
+        if ([...changes.nodes].some(on)) touched.add(name);
+      }
+    }
+    // Names the catalog has not listed yet are read when it does.
+    for (const name of touched) if (names.has(name)) queue.request(name);
   }
 
   return {
     start() {
       if (root !== undefined) return;
       const controller = new AbortController();
+      const { signal } = controller;
       root = controller;
-      const catalogDone = runBlockingLoop({
+      const consul = options.consul;
+      const healthState = consul.healthState;
+      if (healthState !== undefined) {
+        queue = createRereadQueue({
+          concurrency: options.rereadConcurrency ?? 4,
+          read: async (name, s) => setInstances(name, (await consul.healthService(name, { signal: s })).data, s),
+          onError: reportError,
+          signal,
+          ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+        });
+        track(runBlockingLoop({
+          read: (index, s) => healthState.call(consul, 'any', { index, wait: options.wait, signal: s }),
+          onData: (checks) => onHealth(checks, signal),
+          onError: reportError,
+          onRecover: reportSuccess,
+          signal,
+          rateLimit: options.healthRateLimit ?? HEALTH_RATE_LIMIT,
+          ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+        }));
+      }
+      track(runBlockingLoop({
         read: (index, s) => options.consul.catalogServices({ index, wait: options.wait, signal: s }),
-        onData: (services) => {
-          reportSuccess();
-          if (!controller.signal.aborted) updateNames(Object.keys(services), controller.signal);
-        },
+        onData: (services) => onCatalog(services, signal),
         onError: reportError,
         onRecover: reportSuccess,
-        signal: controller.signal,
+        signal,
         ...loopTuning,
-      });
-      track(catalogDone);
+      }));
     },
     async stop() {
       if (root === undefined) return;
       root.abort();
       root = undefined;
-      watches.clear();
+      const stopping = queue;
+      queue = undefined;
+      perName.clear();
+      names = new Map();
+      health = undefined;
       instances.clear();
-      await Promise.all([...running]);
+      await Promise.all([...running, stopping?.idle()]);
     },
     list,
     status: () => current,

@@ -1,6 +1,7 @@
 // A small in-memory Consul agent for the unit tests of this folder: agent
-// service registration, TTL checks, health/service and catalog/services with
-// real index-based blocking, and KV. The state lives apart from the server so a
+// service registration, TTL checks, health/service, health/state and
+// catalog/services with real index-based blocking (one index for everything),
+// and KV. The state lives apart from the server so a
 // test can stop the server and bring it back on the same port.
 import type { ServerResponse } from 'node:http';
 import { sendJson, sendText, startFakeServer, type FakeServer, type RecordedRequest } from '../http/fake-server.js';
@@ -24,6 +25,8 @@ export interface FakeConsulState {
   denyAll: boolean;
   /** Requests currently held by a blocking query. */
   readonly blocked: number;
+  /** The most requests ever held at once. */
+  readonly peakBlocked: number;
   setCheck(serviceId: string, status: CheckStatus): void;
   /** Drops every service and KV entry and lowers the index, like a dev-mode restart. */
   wipe(): void;
@@ -33,6 +36,7 @@ export interface FakeConsulState {
 
 export function createFakeConsulState(): FakeConsulState {
   const waiters = new Set<() => void>();
+  let peakBlocked = 0;
   const state: FakeConsulState = {
     instances: new Map(),
     kv: new Map(),
@@ -40,6 +44,9 @@ export function createFakeConsulState(): FakeConsulState {
     denyAll: false,
     get blocked() {
       return waiters.size;
+    },
+    get peakBlocked() {
+      return peakBlocked;
     },
     setCheck(serviceId, status) {
       const instance = state.instances.get(serviceId);
@@ -67,6 +74,7 @@ export function createFakeConsulState(): FakeConsulState {
         };
         const timer = setTimeout(wake, waitMs);
         waiters.add(wake);
+        peakBlocked = Math.max(peakBlocked, waiters.size);
         onClose(wake);
       });
     },
@@ -86,6 +94,14 @@ function worst(checks: Map<string, CheckStatus>): CheckStatus {
   if (statuses.includes('critical')) return 'critical';
   if (statuses.includes('warning')) return 'warning';
   return 'passing';
+}
+
+function checksInState(state: FakeConsulState, wanted: string): unknown[] {
+  return [...state.instances.values()].flatMap((i) =>
+    [...i.checks]
+      .filter(([, status]) => wanted === 'any' || status === wanted)
+      .map(([checkId, status]) => ({ Node: 'node-1', CheckID: checkId, Name: checkId, Status: status, Output: '', ServiceID: i.id, ServiceName: i.name })),
+  );
 }
 
 function healthEntries(state: FakeConsulState, name: string, passingOnly: boolean): unknown[] {
@@ -109,6 +125,9 @@ async function handle(state: FakeConsulState, req: RecordedRequest, res: ServerR
   const route = `${req.method} ${parts.slice(0, 3).join('/')}`;
   if (route === 'GET catalog/services') {
     return blockThenAnswer(() => Object.fromEntries([...state.instances.values()].map((i) => [i.name, i.tags])));
+  }
+  if (route === `GET health/state/${parts[2]}`) {
+    return blockThenAnswer(() => checksInState(state, parts[2] ?? ''));
   }
   if (route === `GET health/service/${parts[2]}`) {
     return blockThenAnswer(() => healthEntries(state, parts[2] ?? '', req.query.has('passing')));

@@ -4,6 +4,9 @@
 
 export type CheckStatus = 'passing' | 'warning' | 'critical';
 
+/** The states /v1/health/state/:state takes: one status, or "any" for every check. */
+export type CheckStateFilter = CheckStatus | 'any';
+
 interface CheckCommon {
   /** Defaults to service:<serviceID> (service:<serviceID>:<n> with several checks). */
   readonly id?: string;

@@ -90,3 +90,43 @@ test('the Consul watcher sees a service turn passing, and self-registration surv
   await registration.stop();
   t.false('hearth-agent-node-1' in (await consul.agentServices()));
 });
+
+test('the Consul watcher holds two blocking queries for 50 services and re-reads only the one whose check changed', async (t) => {
+  const { sim, consulAddr } = await startSim(t);
+  const consul = createConsulClient({ addr: consulAddr, log, timeoutMs: 2000 });
+  t.teardown(() => consul.close());
+  const names = Array.from({ length: 50 }, (_, n) => `prima-api-s${String(n).padStart(2, '0')}`);
+  for (const name of names) await consul.registerService({ id: `${name}-1`, name, port: 9000, checks: [{ kind: 'ttl', id: `${name}-ttl`, ttl: '60s' }] });
+  const plainReads: string[] = [];
+  let peakHeld = 0;
+  const watcher = createServiceWatcher({
+    consul: {
+      catalogServices: (options) => consul.catalogServices(options),
+      healthState: (state, options) => consul.healthState(state, options),
+      healthService: (name, options) => {
+        if (options?.index === undefined || options.index === 0) plainReads.push(name);
+        return consul.healthService(name, options);
+      },
+    },
+    prefix: 'prima-api-',
+    wait: '5s',
+    log,
+    include: 'all',
+  });
+  t.teardown(() => watcher.stop());
+  const held = () => {
+    const now = sim.control.stats().consulWaiters;
+    peakHeld = Math.max(peakHeld, now);
+    return now;
+  };
+  const sampler = setInterval(held, 2);
+  t.teardown(() => clearInterval(sampler));
+  watcher.start();
+  await until('every service is listed', () => watcher.list().length === names.length && held() === 2);
+  t.is(new Set(plainReads).size, names.length);
+  plainReads.length = 0;
+  await consul.passCheck('prima-api-s31-ttl');
+  await until('s31 is passing', () => watcher.list().some((s) => s.name === 'prima-api-s31' && s.health === 'passing') && held() === 2);
+  t.deepEqual(plainReads, ['prima-api-s31']);
+  t.true(peakHeld <= 2, `at most two blocking queries held, saw ${peakHeld}`);
+});

@@ -172,3 +172,50 @@ test('SuccessBeforePassing holds a check critical until enough probes succeed', 
   // A probe had already succeeded while the check was still held critical.
   t.is(seen[0], 'critical');
 });
+
+test('health/state lists every check (node checks included) by state, and blocks on the checks index only', async (t) => {
+  const h = await startSim(t);
+  interface StateCheck { Node: string; CheckID: string; Status: string; ServiceID: string; ServiceName: string; ServiceTags: string[] }
+  const read = async (path: string) => {
+    const res = await h.consul(path);
+    return { checks: res.json as StateCheck[], index: Number(res.headers.get('x-consul-index')) };
+  };
+  const initial = await read('/v1/health/state/any');
+  t.is(initial.checks.length, 3);
+  t.true(initial.checks.every((c) => c.CheckID === 'serfHealth' && c.ServiceID === '' && c.Status === 'passing'));
+  t.true(initial.index >= 1);
+  await h.consul('/v1/agent/service/register', { method: 'PUT', body: { Name: 'api', ID: 'api-1', Tags: ['v1'], Port: 1, Check: { CheckID: 'api-ttl', TTL: '60s' } } });
+  const any = await read('/v1/health/state/any');
+  t.true(any.index > initial.index);
+  const api = any.checks.find((c) => c.CheckID === 'api-ttl');
+  t.like(api, { Status: 'critical', ServiceID: 'api-1', ServiceName: 'api', ServiceTags: ['v1'] });
+  t.deepEqual((await read('/v1/health/state/critical')).checks.map((c) => c.CheckID), ['api-ttl']);
+  t.is((await read('/v1/health/state/passing')).checks.length, 3);
+  t.deepEqual((await read('/v1/health/state/warning')).checks, []);
+  t.deepEqual((await read('/v1/health/state/bogus')).checks, []);
+
+  // A service registered without checks leaves the checks index alone: the blocking read times out.
+  const started = Date.now();
+  const idle = h.consul(`/v1/health/state/any?index=${any.index}&wait=300ms`);
+  await h.consul('/v1/agent/service/register', { method: 'PUT', body: { Name: 'plain', Port: 2 } });
+  const quiet = await idle;
+  t.is(Number(quiet.headers.get('x-consul-index')), any.index);
+  t.true(Date.now() - started >= 250);
+
+  // A status change wakes it, with the higher index.
+  const pending = h.consul(`/v1/health/state/any?index=${any.index}&wait=5s`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await h.consul('/v1/agent/check/pass/api-ttl', { method: 'PUT' });
+  const woke = await pending;
+  t.true(Number(woke.headers.get('x-consul-index')) > any.index);
+  t.is((woke.json as StateCheck[]).find((c) => c.CheckID === 'api-ttl')?.Status, 'passing');
+
+  // Deregistering removes its checks and moves the index; a status filter shares it.
+  const afterPass = Number(woke.headers.get('x-consul-index'));
+  const filtered = h.consul(`/v1/health/state/passing?index=${afterPass}&wait=5s`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await h.consul('/v1/agent/service/deregister/api-1', { method: 'PUT' });
+  const gone = await filtered;
+  t.true(Number(gone.headers.get('x-consul-index')) > afterPass);
+  t.false((gone.json as StateCheck[]).some((c) => c.CheckID === 'api-ttl'));
+});

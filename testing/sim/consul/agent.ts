@@ -59,6 +59,7 @@ export function createConsulAgent(options: ConsulAgentOptions): ConsulAgent {
   };
 
   const touchForCheck = (a: AgentState, check: ConsulCheck, idx: number): void => {
+    state.touchChecks(idx);
     if (check.ServiceID !== '') state.touchService(check.ServiceName, idx);
     else for (const name of new Set([...a.services.values()].map((s) => s.Service))) state.touchService(name, idx);
   };
@@ -158,15 +159,21 @@ export function createConsulAgent(options: ConsulAgentOptions): ConsulAgent {
     return check;
   };
 
+  /** What the checks table holds for one service, to tell whether a registration changed it. */
+  const checkRows = (a: AgentState, serviceId: string): string =>
+    JSON.stringify([...(a.checksByService.get(serviceId)?.values() ?? [])].map((c) => [c.CheckID, c.Name, c.Status, c.Notes, c.ServiceName, c.Definition]).sort());
+
   const removeService = (a: AgentState, id: string): void => {
     const svc = a.services.get(id);
     if (svc === undefined) throw new SimHttpError(404, `Unknown service ID "${id}". Ensure that the service ID is passed, not the service name.`);
-    for (const c of [...(a.checksByService.get(id)?.values() ?? [])]) removeCheck(a, c.CheckID);
+    const checks = [...(a.checksByService.get(id)?.values() ?? [])];
+    for (const c of checks) removeCheck(a, c.CheckID);
     a.services.delete(id);
     state.trackInstance(svc, false);
     const idx = state.nextIndex();
     state.touchService(svc.Service, idx);
     state.touchCatalog(idx);
+    if (checks.length > 0) state.touchChecks(idx);
   };
 
   const buildCheck = (node: string, raw: Record<string, unknown>, defaults: { id: string; name: string; serviceId: string; serviceName: string }, previous: ConsulCheck | undefined): ConsulCheck => {
@@ -285,6 +292,7 @@ export function createConsulAgent(options: ConsulAgentOptions): ConsulAgent {
       a.services.set(id, svc);
       registrations.set(svc, registration);
       state.trackInstance(svc, true);
+      const checksBefore = checkRows(a, id);
       if (replaceExistingChecks) {
         const keep = new Set(checks.map((c) => c.CheckID));
         for (const c of [...(a.checksByService.get(id)?.values() ?? [])]) if (!keep.has(c.CheckID)) removeCheck(a, c.CheckID);
@@ -292,6 +300,8 @@ export function createConsulAgent(options: ConsulAgentOptions): ConsulAgent {
       for (const c of checks) addCheck(a, c);
       state.touchService(name, idx);
       state.touchCatalog(idx);
+      // Consul writes a check only when it differs from the stored one.
+      if (checkRows(a, id) !== checksBefore) state.touchChecks(idx);
     },
     deregisterService(node, serviceId) {
       removeService(agentOf(node), serviceId);

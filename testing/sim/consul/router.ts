@@ -4,7 +4,7 @@ import { queryFlag, readToken, SimHttpError, type Reply, type Route, type SimReq
 import type { ConsulAgent } from './agent.js';
 import { createKvHandlers } from './kv.js';
 import type { CheckStatus, ConsulState } from './state.js';
-import { catalogServiceEntries, checkView, checksFor, healthEntries, nodeView, serviceView } from './views.js';
+import { catalogServiceEntries, checkView, checksFor, checksInState, healthEntries, nodeView, serviceView } from './views.js';
 
 const LIMITS = { defaultMs: 300_000, maxMs: 600_000 };
 
@@ -116,6 +116,12 @@ export function createConsulRoutes(opts: ConsulRouterOptions): Route[] {
         if (a !== undefined) for (const c of checksFor(a, s)) if (c.ServiceID === s.ID) out.push(checkView(c, s.Tags));
       }
       return { kind: 'json', body: out, headers };
+    } },
+    { methods: ['GET'], pattern: '/v1/health/state/:state', handler: async (req) => {
+      const wanted = req.params.state ?? '';
+      if (wanted === '') throw new SimHttpError(400, 'Missing check state');
+      const headers = await blocking(req, ['checks'], () => state.checksIndex());
+      return { kind: 'json', body: checksInState(state, wanted), headers };
     } },
     { methods: ['GET'], pattern: '/v1/catalog/services', handler: async (req) => {
       const headers = await blocking(req, ['catalog'], () => state.catalogIndex());

@@ -112,12 +112,15 @@ export interface ConsulState {
   currentIndex(): number;
   serviceIndex(name: string): number;
   catalogIndex(): number;
+  /** The checks table's index: moves on any check added, removed or changed (node checks included). */
+  checksIndex(): number;
   kvIndex(key: string): number;
   kvPrefixIndex(prefix: string): number;
   nodesIndex(): number;
   /** Marks a service name as changed (health, catalog/service): bumps its index and wakes its waiters. */
   touchService(name: string, index: number): void;
   touchCatalog(index: number): void;
+  touchChecks(index: number): void;
   touchKv(key: string, index: number, deleted: boolean): void;
   instancesOf(name: string): ConsulService[];
   serviceNames(): Map<string, Set<string>>;
@@ -133,6 +136,7 @@ export function createConsulState(options: ConsulStateOptions): ConsulState {
   const serviceIdx = new Map<string, number>();
   const instances = new Map<string, Set<ConsulService>>();
   let catalogIdx = 1;
+  let checksIdx = 1;
   let kvTableIdx = 1;
   const tombstones = new Map<string, number>();
   const kv = new Map<string, KvEntry>();
@@ -147,6 +151,8 @@ export function createConsulState(options: ConsulStateOptions): ConsulState {
     });
   }
   catalogIdx = index;
+  // Every node's serfHealth check is written when the node joins.
+  checksIdx = index;
   const nodesIdx = index;
 
   const state: ConsulState = {
@@ -157,6 +163,7 @@ export function createConsulState(options: ConsulStateOptions): ConsulState {
     currentIndex: () => index,
     serviceIndex: (name) => serviceIdx.get(name) ?? catalogIdx,
     catalogIndex: () => catalogIdx,
+    checksIndex: () => checksIdx,
     kvIndex: (key) => kv.get(key)?.ModifyIndex ?? Math.max(1, tombstones.get(key) ?? kvTableIdx),
     kvPrefixIndex(prefix) {
       let max = 0;
@@ -172,6 +179,10 @@ export function createConsulState(options: ConsulStateOptions): ConsulState {
     touchCatalog(idx) {
       catalogIdx = idx;
       hub.notify('catalog');
+    },
+    touchChecks(idx) {
+      checksIdx = idx;
+      hub.notify('checks');
     },
     touchKv(key, idx, deleted) {
       kvTableIdx = idx;
@@ -204,6 +215,7 @@ export function createConsulState(options: ConsulStateOptions): ConsulState {
     lowerIndex() {
       index = 1;
       catalogIdx = 1;
+      checksIdx = 1;
       kvTableIdx = 1;
       for (const name of serviceIdx.keys()) serviceIdx.set(name, 1);
       for (const key of tombstones.keys()) tombstones.set(key, 1);

@@ -78,3 +78,24 @@ export function catalogServiceEntries(state: ConsulState, name: string): Array<R
     };
   });
 }
+
+/**
+ * `/v1/health/state/:state`: every check of the datacenter ("any") or those in one
+ * status, node checks (serfHealth) included, ordered by node then CheckID as
+ * Consul's checks table is. A state Consul does not know matches no check.
+ */
+export function checksInState(state: ConsulState, wanted: string): Array<Record<string, unknown>> {
+  const rows: Array<{ node: string; id: string; view: Record<string, unknown>; status: string }> = [];
+  for (const agent of state.agents.values()) {
+    const serf = serfCheck(agent.node);
+    rows.push({ node: agent.node.Node, id: 'serfHealth', view: serf, status: 'passing' });
+    for (const c of agent.checks.values()) {
+      const tags = c.ServiceID === '' ? [] : (agent.services.get(c.ServiceID)?.Tags ?? []);
+      rows.push({ node: c.node, id: c.CheckID, view: checkView(c, tags), status: c.Status });
+    }
+  }
+  return rows
+    .filter((r) => wanted === 'any' || r.status === wanted)
+    .sort((a, b) => (a.node === b.node ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.node < b.node ? -1 : 1))
+    .map((r) => r.view);
+}
