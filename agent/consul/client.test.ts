@@ -145,6 +145,22 @@ test('healthService and catalogServices send index, wait, passing and dc as quer
   t.deepEqual(Object.keys(catalog.data), ['prima-api-a']);
 });
 
+test('healthState reads /v1/health/state/:state as a blocking read and returns X-Consul-Index', async (t) => {
+  const { server, consul } = await setup(t);
+  await consul.registerService({ id: 'a1', name: 'prima-api-a', port: 1, checks: [{ kind: 'ttl', id: 'a1-ttl', ttl: '30s', status: 'critical' }] });
+  const first = await consul.healthState('any');
+  t.deepEqual(first.data.map((c) => [c.CheckID, c.Status, c.ServiceName]), [['a1-ttl', 'critical', 'prima-api-a']]);
+  const pending = consul.healthState('any', { index: first.index, wait: '2s' });
+  await consul.passCheck('a1-ttl');
+  const second = await pending;
+  t.true(second.index > first.index);
+  t.is(second.data[0]?.Status, 'passing');
+  const blocking = server.requests.find((r) => r.path === '/v1/health/state/any' && r.query.has('index'));
+  t.is(blocking?.query.get('index'), String(first.index));
+  t.is(blocking?.query.get('wait'), '2000ms');
+  t.deepEqual((await consul.healthState('warning')).data, []);
+});
+
 test('KV get, set with cas, list and delete', async (t) => {
   const { consul } = await setup(t);
   t.is(await consul.kv.get('hearth/missing'), undefined);

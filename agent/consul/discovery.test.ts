@@ -142,13 +142,14 @@ test('watching 50 services holds at most two blocking queries, before and after 
   await untilBlocked(state, 2);
   t.is(state.peakBlocked, 2);
   const before = server.requests.length;
+  t.true(server.requests.every((r) => !r.path.startsWith('/v1/health/service/') || !r.query.has('index')), 'no blocking health/service read');
   await consul.passCheck('prima-api-m07-ttl');
   const list = await until((l) => l.length === 1, 'm07 is listed');
   t.is(list[0]?.id, 'prima-api-m07-1');
   await untilBlocked(state, 2);
   t.true(state.peakBlocked <= 2, `at most two requests held, saw ${state.peakBlocked}`);
-  const reads = server.requests.slice(before).map((r) => r.path).filter((p) => p.startsWith('/v1/health/service/'));
-  // The fake has one index for everything, so the catalog loop wakes too and (seeing no
-  // name or tag change) re-reads every name; the health loop alone asks for m07.
-  t.true(reads.includes('/v1/health/service/prima-api-m07'));
+  // Nothing but the two loops and plain reads went out.
+  const paths = new Set(server.requests.slice(before).map((r) => r.path.replace(/\/prima-api-.*$/, '/:name')));
+  paths.delete('/v1/agent/check/pass/:name');
+  t.deepEqual([...paths].filter((p) => !['/v1/catalog/services', '/v1/health/state/any', '/v1/health/service/:name'].includes(p)), []);
 });

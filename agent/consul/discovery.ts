@@ -3,10 +3,12 @@
 // - /v1/catalog/services (names and tags; its index moves on register and
 //   deregister) learns which names have the prefix;
 // - /v1/health/state/any (every check of the datacenter) learns health changes.
-// Each answer is compared with the previous one, and only the names it touched
-// are re-read with a plain /v1/health/service/:name (address, port, meta and
-// per-instance health), a few at a time. No polling: a change reaches list() one
-// blocking answer and one plain read after Consul sees it.
+// Each answer is compared with the previous one. A name whose checks only changed
+// status is updated from the health answer itself; a name that is new, whose tags
+// changed, or whose checks came or went (an instance did) is re-read with a plain
+// /v1/health/service/:name (address, port, meta, per-instance health), a few at a
+// time. No polling: a check that turns passing reaches list() with the blocking
+// answer that reports it.
 // A caller whose Consul port has no healthState falls back to one blocking
 // /v1/health/service/:name per name.
 import type { Logger } from '../log.js';
@@ -14,7 +16,7 @@ import { isHearthError } from '../errors.js';
 import type { BackoffPolicy } from '../http/backoff.js';
 import { runBlockingLoop } from './blocking-loop.js';
 import type { ConsulClient } from './client.js';
-import { diffHealth, snapshotChecks, type HealthSnapshot } from './health-diff.js';
+import { diffHealth, instanceHealth, normalizeStatus, snapshotChecks, worseStatus, type HealthSnapshot } from './health-diff.js';
 import type { RateLimitPolicy } from './index-rules.js';
 import { createRereadQueue, type RereadQueue } from './reread-queue.js';
 import type { CheckStatus, HealthCheckInfo, HealthServiceEntry } from './types.js';
@@ -79,14 +81,9 @@ export interface ServiceWatcher {
  */
 export const HEALTH_RATE_LIMIT: RateLimitPolicy = { burst: 10, intervalMs: 50 };
 
-const SEVERITY: Readonly<Record<CheckStatus, number>> = { passing: 0, warning: 1, critical: 2 };
-
 export function toDiscoveredService(entry: HealthServiceEntry): DiscoveredService {
   let health: CheckStatus = 'passing';
-  for (const check of entry.Checks ?? []) {
-    const status = SEVERITY[check.Status] === undefined ? 'critical' : check.Status;
-    if (SEVERITY[status] > SEVERITY[health]) health = status;
-  }
+  for (const check of entry.Checks ?? []) health = worseStatus(health, normalizeStatus(check.Status));
   return {
     name: entry.Service.Service,
     id: entry.Service.ID,
@@ -210,19 +207,39 @@ export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWat
     const changes = diffHealth(health, next);
     const previous = health;
     health = next;
-    const touched = new Set(changes.names);
-    if (changes.nodes.size > 0) {
-      // A node check counts for every instance on the node, checked or not.
-      for (const name of names.keys()) {
-        const on = (node: string): boolean =>
+    const onNodes = (name: string, nodes: ReadonlySet<string>): boolean =>
+      nodes.size > 0 &&
+      [...nodes].some(
+        (node) =>
           next.nodesOf.get(name)?.has(node) === true ||
           previous?.nodesOf.get(name)?.has(node) === true ||
-          (instances.get(name) ?? []).some((s) => s.node === node);
-        if ([...changes.nodes].some(on)) touched.add(name);
+          // A node check counts for every instance on the node, checked or not.
+          (instances.get(name) ?? []).some((s) => s.node === node),
+      );
+    let updated = false;
+    for (const name of names.keys()) {
+      if (!changes.names.has(name) && !onNodes(name, changes.nodes)) continue;
+      const known = instances.get(name);
+      // Checks that came or went mean instances that did: read the name again. So does a
+      // name whose read is queued or in flight, as that answer may predate this one.
+      if (known === undefined || changes.reshapedNames.has(name) || onNodes(name, changes.reshapedNodes) || queue.busy(name)) {
+        queue.request(name);
+        continue;
       }
+      // Only statuses moved: the answer itself says each instance's new health.
+      let changed = false;
+      const refreshed = known.map((s) => {
+        const status = instanceHealth(next, s.node, s.id);
+        if (status === s.health) return s;
+        changed = true;
+        return { ...s, health: status };
+      });
+      if (!changed) continue;
+      instances.set(name, refreshed);
+      updated = true;
     }
     // Names the catalog has not listed yet are read when it does.
-    for (const name of touched) if (names.has(name)) queue.request(name);
+    if (updated) notify();
   }
 
   return {

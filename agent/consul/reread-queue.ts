@@ -17,6 +17,8 @@ export interface RereadQueueOptions {
 
 export interface RereadQueue {
   request(name: string): void;
+  /** A read of the name is queued or in flight. */
+  busy(name: string): boolean;
   /** Forgets a name that left the catalog: queued reads of it are dropped. */
   forget(name: string): void;
   /** Resolves once no read is in flight (after the signal aborted: once all have ended). */
@@ -62,6 +64,7 @@ export function createRereadQueue(options: RereadQueueOptions): RereadQueue {
       else pending.add(name);
       pump();
     },
+    busy: (name) => pending.has(name) || inFlight.has(name),
     forget(name) {
       pending.delete(name);
       again.delete(name);

@@ -91,7 +91,7 @@ test('the Consul watcher sees a service turn passing, and self-registration surv
   t.false('hearth-agent-node-1' in (await consul.agentServices()));
 });
 
-test('the Consul watcher holds two blocking queries for 50 services and re-reads only the one whose check changed', async (t) => {
+test('the Consul watcher holds two blocking queries for 50 services; a status change needs no re-read, a new instance one', async (t) => {
   const { sim, consulAddr } = await startSim(t);
   const consul = createConsulClient({ addr: consulAddr, log, timeoutMs: 2000 });
   t.teardown(() => consul.close());
@@ -127,6 +127,14 @@ test('the Consul watcher holds two blocking queries for 50 services and re-reads
   plainReads.length = 0;
   await consul.passCheck('prima-api-s31-ttl');
   await until('s31 is passing', () => watcher.list().some((s) => s.name === 'prima-api-s31' && s.health === 'passing') && held() === 2);
-  t.deepEqual(plainReads, ['prima-api-s31']);
+  // The health answer carries the new status: no service is read again.
+  t.deepEqual(plainReads, []);
+  // A second instance of s07 is read from /v1/health/service. (The catalog's index moved
+  // with no name or tag change, so every name is read again: catalog/services cannot say which.)
+  await consul.registerService({ id: 'prima-api-s07-2', name: 'prima-api-s07', address: '10.0.0.2', port: 9001, checks: [{ kind: 'ttl', id: 'prima-api-s07-2-ttl', ttl: '60s', status: 'passing' }] });
+  await until('the new s07 instance is listed', () => watcher.list().some((s) => s.id === 'prima-api-s07-2' && s.port === 9001) && held() === 2);
+  t.true(plainReads.includes('prima-api-s07'));
+  await consul.failCheck('prima-api-s31-ttl');
+  await until('s31 is critical', () => watcher.list().some((s) => s.name === 'prima-api-s31' && s.health === 'critical'));
   t.true(peakHeld <= 2, `at most two blocking queries held, saw ${peakHeld}`);
 });
