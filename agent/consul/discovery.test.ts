@@ -153,27 +153,3 @@ test('watching 50 services holds at most two blocking queries, before and after 
   paths.delete('/v1/agent/check/pass/:name');
   t.deepEqual([...paths].filter((p) => !['/v1/catalog/services', '/v1/health/state/any', '/v1/health/service/:name'].includes(p)), []);
 });
-
-test('a Consul port without healthState falls back to one blocking health query per name', async (t) => {
-  const state = createFakeConsulState();
-  const server = await startFakeConsul(state);
-  t.teardown(() => server.close());
-  const consul = createConsulClient({ addr: server.url, log: createSilentLogger(), timeoutMs: 2000 });
-  t.teardown(() => consul.close());
-  for (const name of ['a', 'b']) await consul.registerService({ id: `${name}-1`, name: `prima-api-${name}`, port: 1, checks: [{ kind: 'ttl', id: `${name}-ttl`, ttl: '30s' }] });
-  let latest: DiscoveredService[] = [];
-  const watcher = createServiceWatcher({
-    consul: { catalogServices: (o) => consul.catalogServices(o), healthService: (n, o) => consul.healthService(n, o) },
-    prefix: 'prima-api-',
-    wait: '5s',
-    log: createSilentLogger(),
-    onChange: (list) => (latest = list),
-    ...FAST,
-  });
-  t.teardown(() => watcher.stop());
-  watcher.start();
-  await untilBlocked(state, 3);
-  await consul.passCheck('b-ttl');
-  while (!latest.some((s) => s.id === 'b-1')) await new Promise((resolve) => setTimeout(resolve, 5));
-  t.false(server.requests.some((r) => r.path.startsWith('/v1/health/state/')));
-});

@@ -9,8 +9,6 @@
 // /v1/health/service/:name (address, port, meta, per-instance health), a few at a
 // time. No polling: a check that turns passing reaches list() with the blocking
 // answer that reports it.
-// A caller whose Consul port has no healthState falls back to one blocking
-// /v1/health/service/:name per name.
 import type { Logger } from '../log.js';
 import { isHearthError } from '../errors.js';
 import type { BackoffPolicy } from '../http/backoff.js';
@@ -44,8 +42,7 @@ export interface WatcherStatus {
 }
 
 export interface ServiceWatcherOptions {
-  /** Without healthState, one blocking health query is held per watched name. */
-  readonly consul: Pick<ConsulClient, 'catalogServices' | 'healthService'> & Partial<Pick<ConsulClient, 'healthState'>>;
+  readonly consul: Pick<ConsulClient, 'catalogServices' | 'healthService' | 'healthState'>;
   /** Only names starting with this are watched, e.g. "prima-api-". */
   readonly prefix: string;
   /** Longest wait of one blocking query: Go duration or ms. */
@@ -55,7 +52,7 @@ export interface ServiceWatcherOptions {
   readonly onChange?: (services: DiscoveredService[]) => void;
   /** "passing" (default): list() holds passing instances only; "all": every instance with its health. */
   readonly include?: 'passing' | 'all';
-  /** Paces the catalog loop (and the per-name loops of the fallback). */
+  /** Paces the catalog loop. */
   readonly rateLimit?: RateLimitPolicy;
   /** Paces the health loop; default HEALTH_RATE_LIMIT. */
   readonly healthRateLimit?: RateLimitPolicy;
@@ -108,8 +105,6 @@ export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWat
   // Prefixed names of the last catalog answer -> their tags.
   let names = new Map<string, string>();
   let health: HealthSnapshot | undefined;
-  // Per-name blocking loops, only when the Consul port has no healthState.
-  const perName = new Map<string, AbortController>();
   // Every loop still running, including those of names already removed: stop() waits for all.
   const running = new Set<Promise<void>>();
   let root: AbortController | undefined;
@@ -161,20 +156,6 @@ export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWat
     notify();
   }
 
-  function watchName(name: string, signal: AbortSignal): AbortController {
-    const controller = new AbortController();
-    const loopSignal = AbortSignal.any([signal, controller.signal]);
-    track(runBlockingLoop({
-      read: (index, s) => options.consul.healthService(name, { index, wait: options.wait, signal: s }),
-      onData: (entries) => setInstances(name, entries, loopSignal),
-      onError: reportError,
-      onRecover: reportSuccess,
-      signal: loopSignal,
-      ...loopTuning,
-    }));
-    return controller;
-  }
-
   function onCatalog(services: Record<string, string[]>, signal: AbortSignal): void {
     reportSuccess();
     if (signal.aborted) return;
@@ -184,19 +165,13 @@ export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWat
     for (const name of previous.keys()) {
       if (names.has(name)) continue;
       queue?.forget(name);
-      perName.get(name)?.abort();
-      perName.delete(name);
       removed = instances.delete(name) || removed;
     }
-    if (queue === undefined) {
-      for (const name of names.keys()) if (!perName.has(name)) perName.set(name, watchName(name, signal));
-    } else {
-      const changed = [...names].filter(([name, tags]) => previous.get(name) !== tags).map(([name]) => name);
-      // The index moved but no prefixed name or tag did: some service's address, port or
-      // meta may have changed (or Consul came back after an error), so every name is re-read.
-      const reread = changed.length === 0 && names.size === previous.size ? [...names.keys()] : changed;
-      for (const name of reread) queue.request(name);
-    }
+    const changed = [...names].filter(([name, tags]) => previous.get(name) !== tags).map(([name]) => name);
+    // The index moved but no prefixed name or tag did: some service's address, port or
+    // meta may have changed (or Consul came back after an error), so every name is re-read.
+    const reread = changed.length === 0 && names.size === previous.size ? [...names.keys()] : changed;
+    for (const name of reread) queue?.request(name);
     if (removed) notify();
   }
 
@@ -249,25 +224,22 @@ export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWat
       const { signal } = controller;
       root = controller;
       const consul = options.consul;
-      const healthState = consul.healthState;
-      if (healthState !== undefined) {
-        queue = createRereadQueue({
-          concurrency: options.rereadConcurrency ?? 4,
-          read: async (name, s) => setInstances(name, (await consul.healthService(name, { signal: s })).data, s),
-          onError: reportError,
-          signal,
-          ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
-        });
-        track(runBlockingLoop({
-          read: (index, s) => healthState.call(consul, 'any', { index, wait: options.wait, signal: s }),
-          onData: (checks) => onHealth(checks, signal),
-          onError: reportError,
-          onRecover: reportSuccess,
-          signal,
-          rateLimit: options.healthRateLimit ?? HEALTH_RATE_LIMIT,
-          ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
-        }));
-      }
+      queue = createRereadQueue({
+        concurrency: options.rereadConcurrency ?? 4,
+        read: async (name, s) => setInstances(name, (await consul.healthService(name, { signal: s })).data, s),
+        onError: reportError,
+        signal,
+        ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+      });
+      track(runBlockingLoop({
+        read: (index, s) => consul.healthState('any', { index, wait: options.wait, signal: s }),
+        onData: (checks) => onHealth(checks, signal),
+        onError: reportError,
+        onRecover: reportSuccess,
+        signal,
+        rateLimit: options.healthRateLimit ?? HEALTH_RATE_LIMIT,
+        ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+      }));
       track(runBlockingLoop({
         read: (index, s) => options.consul.catalogServices({ index, wait: options.wait, signal: s }),
         onData: (services) => onCatalog(services, signal),
@@ -283,7 +255,6 @@ export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWat
       root = undefined;
       const stopping = queue;
       queue = undefined;
-      perName.clear();
       names = new Map();
       health = undefined;
       instances.clear();

@@ -34,7 +34,7 @@ function toExpertView(service: DiscoveredService): ExpertView {
 }
 
 /** The Consul reads discovery uses, each blocking read timed into the histogram. */
-function timedDiscoveryReads(consul: ConsulClient, metrics: AgentMetrics): Pick<ConsulClient, 'catalogServices' | 'healthService'> {
+function timedDiscoveryReads(consul: ConsulClient, metrics: AgentMetrics): Pick<ConsulClient, 'catalogServices' | 'healthService' | 'healthState'> {
   async function timed<T>(endpoint: string, options: BlockingReadOptions, read: () => Promise<T>): Promise<T> {
     const started = performance.now();
     const result = await read();
@@ -44,6 +44,7 @@ function timedDiscoveryReads(consul: ConsulClient, metrics: AgentMetrics): Pick<
   return {
     catalogServices: (options = {}) => timed('/v1/catalog/services', options, () => consul.catalogServices(options)),
     healthService: (name, options = {}) => timed('/v1/health/service', options, () => consul.healthService(name, options)),
+    healthState: (state, options = {}) => timed('/v1/health/state', options, () => consul.healthState(state, options)),
   };
 }
 
