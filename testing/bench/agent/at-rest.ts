@@ -23,7 +23,7 @@ export function deployedNodeArgs(): string[] {
 }
 
 /** JavaScript left to the interpreter: the compilers' code and output are never paged in. */
-const INTERPRETER_ONLY = ['--no-opt', '--no-maglev', '--no-sparkplug'];
+const INTERPRETER_ONLY = ['--no-maglev', '--no-sparkplug'];
 
 export async function benchAtRest(options: { seconds: number; services: number; print: (line: string) => void }): Promise<void> {
   const { print } = options;
@@ -35,7 +35,7 @@ export async function benchAtRest(options: { seconds: number; services: number; 
     const agent = await startBenchAgent(cluster, deployed);
     const variants = [
       { label: 'without Node.js flags (hearth agent by hand)', agent: await startBenchAgent(cluster, [], 1) },
-      { label: `with ${[...deployed, ...INTERPRETER_ONLY].join(' ')}`, agent: await startBenchAgent(cluster, [...deployed, ...INTERPRETER_ONLY], 2) },
+      { label: `interpreter only, with ${[...deployed, ...INTERPRETER_ONLY].join(' ')}`, agent: await startBenchAgent(cluster, [...deployed, ...INTERPRETER_ONLY], 2) },
     ];
     try {
       await Promise.all([agent, ...variants.map((v) => v.agent)].map((a) => waitForExperts(a, options.services)));
