@@ -181,7 +181,7 @@ export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   process.stdout.write(`${describeMachine()}\n`);
   process.stdout.write(`load average (1/5/15 min) at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; wrk figures move with other load, the kernel-measured program cost does not\n`);
-  const load = await measureThroughput(2, quick ? 1 : 9);
+  const load = quick ? await measureThroughput(2, 1) : await measureThroughput(5, 11);
   printProgramCost(OBJECT_PATH, quick ? 200_000 : 1_000_000, load);
   await measureSynLatency(quick ? 100 : 500);
   await measureIdleCpu(quick ? 3 : 10);
