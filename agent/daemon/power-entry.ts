@@ -11,22 +11,13 @@ export async function createPowerEntry(deps: ModuleDeps): Promise<AgentModule> {
     const { createPowerAgentModule } = await import('../power/daemon-module.js');
     return createPowerAgentModule(deps, deps.metricsRegistry);
   }
-  const [{ createPowerModule }, { adaptNomadClient }, { adaptConsulClient }] = await Promise.all([
-    import('../power/module.js'),
-    import('../power/nomad-adapter.js'),
-    import('../power/consul-adapter.js'),
-  ]);
+  const [{ createPowerModule }, { daemonPowerDeps }] = await Promise.all([import('../power/module.js'), import('../power/daemon-deps.js')]);
   return createPowerModule({
-    config: deps.config,
-    log: deps.log,
-    node: { name: deps.node.name, address: deps.node.address },
-    nomad: adaptNomadClient(deps.backends.nomad),
-    consul: adaptConsulClient(deps.backends.consul),
+    ...daemonPowerDeps(deps, deps.metricsRegistry),
     // start() returns before asking for a monitor when power.enabled is false.
     createMonitor: () => {
       throw new Error('power management is disabled (power.enabled = false): no traffic monitor');
     },
     defaultInterfaces: () => [],
-    registry: deps.metricsRegistry,
   });
 }

@@ -4,21 +4,15 @@
 import type { Registry } from 'prom-client';
 import { createTrafficMonitor, defaultInterfaces } from '../bpf/monitor.js';
 import type { ModuleDeps } from '../daemon/modules.js';
-import { adaptConsulClient } from './consul-adapter.js';
+import { daemonPowerDeps } from './daemon-deps.js';
 import { createPowerModule, type PowerModule } from './module.js';
 import { adaptTrafficMonitor } from './monitor-adapter.js';
-import { adaptNomadClient } from './nomad-adapter.js';
 
 /** `registry`: the daemon's Prometheus registry, when it has one to share; the power metrics are registered on it. */
 export function createPowerAgentModule(deps: ModuleDeps, registry?: Registry): PowerModule {
   return createPowerModule({
-    config: deps.config,
-    log: deps.log,
-    node: { name: deps.node.name, address: deps.node.address },
-    nomad: adaptNomadClient(deps.backends.nomad),
-    consul: adaptConsulClient(deps.backends.consul),
+    ...daemonPowerDeps(deps, registry),
     createMonitor: (options) => adaptTrafficMonitor(createTrafficMonitor(options)),
     defaultInterfaces: (address) => defaultInterfaces(address),
-    ...(registry === undefined ? {} : { registry }),
   });
 }
