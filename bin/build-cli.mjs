@@ -14,7 +14,7 @@
 // the SYN event worker is an entry of its own next to the chunks, where
 // `new URL('./syn-event-worker.js', import.meta.url)` looks for it.
 // bin/hearth.js runs the bundle only while it is newer than the last compile,
-// and never for `hearth agent`.
+// and never for `hearth agent` (agent/cli/entry-choice.ts).
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';

@@ -6,13 +6,14 @@
 //    the compiled modules, to show what the bundle (npm run build) saves.
 // 2. `hearth heal` over N unchanged core jobs against the simulator: registrations
 //    and wall time, against blind re-submission of all N (what a playbook does).
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { stringifyYaml as toYaml } from '../../../agent/util/yaml.js';
 import { repoPath } from '../../../agent/util/paths.js';
+import { COMPILED_PATH, bundleState } from '../../../agent/cli/entry-choice.js';
 import { createSilentLogger } from '../../../agent/log.js';
 import { connectClusterAt } from '../../../agent/jobs-runner/connect.js';
 import { healCoreJobs, renderCoreJobs } from '../../../agent/jobs-runner/heal.js';
@@ -31,13 +32,11 @@ function format(t: Timing): string {
   return `median ${t.medianMs.toFixed(1)} ms (min ${t.minMs.toFixed(1)}, max ${t.maxMs.toFixed(1)}, ${t.runs} runs)`;
 }
 
-/** What bin/hearth.js runs: the bundle while it is newer than the last compile (see bin/hearth.js). */
+/** What bin/hearth.js runs for `jobs render` (agent/cli/entry-choice.ts). */
 function describeEntry(): string {
-  const modifiedMs = (path: string) => statSync(path, { throwIfNoEntry: false })?.mtimeMs;
-  const bundleMs = modifiedMs(repoPath('dist', 'cli', 'hearth.js'));
-  const compileMs = modifiedMs(repoPath('dist', '.tsbuildinfo'));
-  if (bundleMs === undefined) return 'the compiled modules (no bundle: run npm run build)';
-  return compileMs === undefined || bundleMs >= compileMs ? 'the bundle dist/cli/hearth.js' : 'the compiled modules (the bundle is older than the last compile: run npm run build)';
+  const state = bundleState();
+  if (state === 'fresh') return 'the bundle dist/cli/hearth.js';
+  return state === 'missing' ? 'the compiled modules (no bundle: run npm run build)' : 'the compiled modules (the bundle is older than the last compile: run npm run build)';
 }
 
 function benchRender(runs: number): void {
@@ -48,7 +47,7 @@ function benchRender(runs: number): void {
     { command: process.execPath, args: ['-e', '0'] },
     ...templates.map((template) => ({ command: process.execPath, args: renderArgs(repoPath('bin', 'hearth.js'), template) })),
     // The same render without the bundle, for comparison.
-    { command: process.execPath, args: renderArgs(repoPath('dist', 'agent', 'main.js'), 'prima-expert') },
+    { command: process.execPath, args: renderArgs(COMPILED_PATH, 'prima-expert') },
   ];
   const [baseline, ...timings] = timeProcessesInterleaved(specs, runs, cwd);
   if (baseline === undefined) return;

@@ -37,7 +37,7 @@ export function timeProcessesInterleaved(specs: readonly ProcessSpec[], runs: nu
   return samples.map(summarize);
 }
 
-/** As timeProcess, without blocking this process's event loop (for servers running in it). */
+/** Times one process `runs` times, without blocking this process's event loop (for servers running in it). */
 export async function timeProcessAsync(command: string, args: readonly string[], runs: number, cwd: string): Promise<Timing> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i += 1) {
