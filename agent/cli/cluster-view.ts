@@ -41,11 +41,4 @@ export interface ClusterReader {
   close(): void;
 }
 
-export type CheckStatus = 'passing' | 'warning' | 'critical';
-
-/** An instance's health is its worst check: any critical makes it critical, then any warning. */
-export function worstStatus(statuses: readonly string[]): CheckStatus {
-  if (statuses.some((s) => s !== 'passing' && s !== 'warning')) return 'critical';
-  if (statuses.includes('warning')) return 'warning';
-  return 'passing';
-}
+export { worstStatus } from '../consul/health-diff.js';

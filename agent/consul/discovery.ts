@@ -14,7 +14,7 @@ import { isHearthError } from '../errors.js';
 import type { BackoffPolicy } from '../http/backoff.js';
 import { runBlockingLoop } from './blocking-loop.js';
 import type { ConsulClient } from './client.js';
-import { diffHealth, instanceHealth, normalizeStatus, snapshotChecks, worseStatus, type HealthSnapshot } from './health-diff.js';
+import { diffHealth, instanceHealth, snapshotChecks, worstStatus, type HealthSnapshot } from './health-diff.js';
 import type { RateLimitPolicy } from './index-rules.js';
 import { createRereadQueue, type RereadQueue } from './reread-queue.js';
 import type { CheckStatus, HealthCheckInfo, HealthServiceEntry } from './types.js';
@@ -70,17 +70,15 @@ export interface ServiceWatcher {
 }
 
 /**
- * The health loop answers for every check of the datacenter, where each per-name
- * loop used to answer for one service, so it may go round faster than the default
- * (burst 2, then one a second): at most 20 rounds a second after a burst of 10. A
- * change that arrives while the bucket is empty waits at most 50 ms, and every
- * change made meanwhile comes in the same answer.
+ * The health loop answers for every check of the datacenter, so it may go round
+ * faster than the default (burst 2, then one a second): at most 20 rounds a second
+ * after a burst of 10. A change that arrives while the bucket is empty waits at
+ * most 50 ms, and every change made meanwhile comes in the same answer.
  */
 export const HEALTH_RATE_LIMIT: RateLimitPolicy = { burst: 10, intervalMs: 50 };
 
 export function toDiscoveredService(entry: HealthServiceEntry): DiscoveredService {
-  let health: CheckStatus = 'passing';
-  for (const check of entry.Checks ?? []) health = worseStatus(health, normalizeStatus(check.Status));
+  const health = worstStatus((entry.Checks ?? []).map((check) => check.Status));
   return {
     name: entry.Service.Service,
     id: entry.Service.ID,
@@ -105,7 +103,7 @@ export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWat
   // Prefixed names of the last catalog answer -> their tags.
   let names = new Map<string, string>();
   let health: HealthSnapshot | undefined;
-  // Every loop still running, including those of names already removed: stop() waits for all.
+  // Both blocking loops while they run: stop() waits for them.
   const running = new Set<Promise<void>>();
   let root: AbortController | undefined;
   let queue: RereadQueue | undefined;
@@ -241,7 +239,7 @@ export function createServiceWatcher(options: ServiceWatcherOptions): ServiceWat
         ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
       }));
       track(runBlockingLoop({
-        read: (index, s) => options.consul.catalogServices({ index, wait: options.wait, signal: s }),
+        read: (index, s) => consul.catalogServices({ index, wait: options.wait, signal: s }),
         onData: (services) => onCatalog(services, signal),
         onError: reportError,
         onRecover: reportSuccess,

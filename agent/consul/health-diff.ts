@@ -44,6 +44,13 @@ export function worseStatus(a: CheckStatus, b: CheckStatus): CheckStatus {
   return SEVERITY[b] > SEVERITY[a] ? b : a;
 }
 
+/** An instance's health is its worst check: any critical (or unknown) makes it critical, then any warning. */
+export function worstStatus(statuses: Iterable<string>): CheckStatus {
+  let worst: CheckStatus = 'passing';
+  for (const status of statuses) worst = worseStatus(worst, normalizeStatus(status));
+  return worst;
+}
+
 export function instanceKey(node: string, serviceId: string): string {
   return `${node}\u0000${serviceId}`;
 }
