@@ -101,12 +101,12 @@ function valueAt(tree: Tree, path: readonly (string | number)[]): unknown {
   return node;
 }
 
-/** "expected ..., got <value>": the value given is shown, except for secrets. */
-function withGiven(message: string, path: readonly (string | number)[], tree: Tree): string {
-  const key = path.filter((p): p is string => typeof p === 'string').join('.');
-  if (SECRET_PATHS.includes(key)) return message;
-  const given = valueAt(tree, path);
-  return given === undefined || /\breceived\b/.test(message) ? message : `${message}, got ${describeValue(given)}`;
+/** "expected ..., got <value>": the value given is shown, except for secrets and where zod's message already says it. */
+function withGiven(issue: ZodIssue, tree: Tree): string {
+  const key = issue.path.filter((p): p is string => typeof p === 'string').join('.');
+  if (SECRET_PATHS.includes(key) || 'received' in issue) return issue.message;
+  const given = valueAt(tree, issue.path);
+  return given === undefined ? issue.message : `${issue.message}, got ${describeValue(given)}`;
 }
 
 function problemsOf(issue: ZodIssue, sources: ReadonlyMap<string, string>, tree: Tree): ConfigProblem[] {
@@ -116,7 +116,7 @@ function problemsOf(issue: ZodIssue, sources: ReadonlyMap<string, string>, tree:
       return { path: path.join('.'), message: 'unknown key', source: sourceOf(path, sources) };
     });
   }
-  return [{ path: issue.path.join('.') || '(root)', message: withGiven(issue.message, issue.path, tree), source: sourceOf(issue.path, sources) }];
+  return [{ path: issue.path.join('.') || '(root)', message: withGiven(issue, tree), source: sourceOf(issue.path, sources) }];
 }
 
 export function formatProblems(problems: readonly ConfigProblem[]): string {

@@ -1,12 +1,13 @@
 // `hearth status`, `hearth experts` and `hearth config check` as a user runs them.
 import test from 'ava';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { availableBackends } from './backend.js';
 import { useCluster } from './fixtures.js';
-import { runHearth } from './agent-process.js';
+import { HEARTH_BIN, runHearth } from './agent-process.js';
 import { passCheck, registerExpert } from './consul-http.js';
 import { freePort } from './real-binaries.js';
 import { waitFor } from './wait-for.js';
@@ -133,8 +134,6 @@ test('hearth agent refuses a malformed --listen with exit 1 naming the flag', as
 });
 
 test('a reader that closes the pipe early ends the command quietly with exit 0', async (t) => {
-  const { spawn } = await import('node:child_process');
-  const { HEARTH_BIN } = await import('./agent-process.js');
   const child = spawn(process.execPath, [HEARTH_BIN(), 'jobs', 'list'], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
