@@ -4,6 +4,7 @@
 // Nomad's status and text ("Unknown allocation \"<id>\"", 404).
 import { invalidInput } from '../errors.js';
 import type { CallOptions, NomadConnection } from './connection.js';
+import { pathSegment as id } from './connection.js';
 
 export type LogType = 'stdout' | 'stderr';
 
@@ -21,8 +22,6 @@ export interface AllocFsApi {
   /** A task's stdout or stderr across its rotated log files. */
   logs(allocId: string, task: string, options: LogsOptions): Promise<string>;
 }
-
-const id = (text: string): string => encodeURIComponent(text);
 
 function requireNonEmpty(name: string, value: string, what: string): void {
   if (value === '') throw invalidInput(name, what, value, 'the client filesystem request');

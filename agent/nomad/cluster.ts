@@ -2,6 +2,7 @@
 import { HearthError } from '../errors.js';
 import { createAllocFsApi, type AllocFsApi } from './alloc-fs.js';
 import type { CallOptions, NomadConnection, ReadOptions } from './connection.js';
+import { pathSegment as id } from './connection.js';
 import type { AgentSelf, Allocation, AllocationListStub, Evaluation, NodeDetail, NodeListStub, QueryResult } from './types.js';
 
 export interface EvaluationsApi {
@@ -36,8 +37,6 @@ export interface AgentApi {
   /** The client node the local agent runs (name and ID); HEARTH_ERR_NOT_FOUND when the agent is a server only. */
   localNode(options?: CallOptions): Promise<LocalNode>;
 }
-
-const id = (text: string): string => encodeURIComponent(text);
 
 export function createEvaluationsApi(conn: NomadConnection): EvaluationsApi {
   return {

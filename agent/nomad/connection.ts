@@ -28,6 +28,9 @@ export interface CallOptions extends Scope {
 
 export interface ReadOptions extends CallOptions, BlockingOptions {}
 
+/** One path segment of a Nomad API path (an ID or a name), escaped. */
+export const pathSegment = (text: string): string => encodeURIComponent(text);
+
 export interface NomadConnection {
   read<T>(path: string, options?: ReadOptions, query?: Query): Promise<QueryResult<T>>;
   write<T>(method: HttpMethod, path: string, body: unknown, options?: CallOptions, query?: Query): Promise<T>;
