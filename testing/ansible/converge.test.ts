@@ -138,4 +138,8 @@ convergeTest('the converged root holds the agent, its configuration and enabled 
   t.is(rpc.stdout.trim(), 'stand-in');
   const check = await runCommand('chroot', [root, 'hearth', 'config', 'check', '--config', '/etc/hearth/hearth.yaml']);
   t.is(check.code, 0, check.stdout + check.stderr);
+  // The installed release (bin, dist, node_modules; no sources) finds its own root for its version.
+  const version = await runCommand('chroot', [root, 'hearth', '--version']);
+  t.is(version.code, 0, version.stderr);
+  t.regex(version.stdout, /^hearth \d+\.\d+\.\d+$/m);
 });
