@@ -68,6 +68,9 @@ if (skip !== undefined) {
     const first = await startChild(cluster, stateDir);
     children.push(first.process);
     await until('sleep', async () => (await serviceState(first, 'pw-crash')) === 'sleeping', 30_000);
+    // 'sleeping' is reported once the hold is armed; the kill comes after the scale-down it is followed by
+    // (killed before it, the job still runs, and the restarted agent rightly takes the service as awake).
+    await until('the scale-down to 0', async () => (await cluster.nomad.jobs.scaleStatus('pw-crash')).data.TaskGroups['app']?.Desired === 0, 10_000);
     first.process.kill('SIGKILL');
     await exited(first.process);
     const onDisk = JSON.parse(await readFile(join(stateDir, 'power-state.json'), 'utf8')) as { data: { services: Record<string, { state: string; wakeCount: number }> } };
