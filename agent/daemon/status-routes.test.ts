@@ -21,7 +21,7 @@ function setup(part: PartHealth, stopping = false) {
 }
 
 function request(query = ''): RouteRequest {
-  return { method: 'GET', params: {}, query: new URLSearchParams(query), body: undefined, remoteAddress: '127.0.0.1', raw: undefined as never };
+  return { method: 'GET', params: {}, query: new URLSearchParams(query), body: undefined, remoteAddress: '127.0.0.1', raw: undefined as never, signal: new AbortController().signal, principal: { kind: 'anonymous' } };
 }
 
 function find(routes: Route[], method: string, path: string): Route {

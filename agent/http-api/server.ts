@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HearthError, isHearthError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { HttpMethod, Route, RouteResponse } from './route.js';
+import type { Duplex } from 'node:stream';
+import type { HttpMethod, Principal, RequestAuthenticator, Route, RouteResponse, UpgradeRoute } from './route.js';
 import { createRouteTable } from './route-table.js';
 import { createTokenCheck } from './token-check.js';
 import { parseListenAddress } from './listen-address.js';
@@ -17,6 +18,10 @@ export interface ApiServerOptions {
   readonly token: string | undefined;
   readonly log: Logger;
   readonly routes: readonly Route[];
+  /** WebSocket (upgrade) endpoints. */
+  readonly upgrades?: readonly UpgradeRoute[];
+  /** Recognises requests without a bearer token (a signed-in page's session); default: anonymous. */
+  readonly authenticate?: RequestAuthenticator;
   /** Largest JSON body accepted, in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
 }
@@ -76,10 +81,29 @@ async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
+async function sendStream(res: ServerResponse, response: RouteResponse, stream: AsyncIterable<string | Buffer>, log: Logger): Promise<void> {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
+  headers['content-type'] = response.contentType ?? 'text/event-stream; charset=utf-8';
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+  try {
+    for await (const chunk of stream) {
+      if (res.destroyed) break;
+      if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+    }
+  } catch (err) {
+    log.warn({ err }, 'response stream failed');
+  }
+  res.end();
+}
+
 function send(res: ServerResponse, response: RouteResponse): void {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
-  let payload: string;
-  if (response.text !== undefined) {
+  let payload: string | Buffer;
+  if (response.bytes !== undefined) {
+    payload = response.bytes;
+    headers['content-type'] = response.contentType ?? 'application/octet-stream';
+  } else if (response.text !== undefined) {
     payload = response.text;
     headers['content-type'] = response.contentType ?? 'text/plain; charset=utf-8';
   } else {
@@ -97,10 +121,21 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const match = createRouteTable(options.routes);
   const checkToken = createTokenCheck(options.token);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const upgrades = options.upgrades ?? [];
+  const authenticate: RequestAuthenticator = options.authenticate ?? (() => ({ kind: 'anonymous' }));
   let server: Server | undefined;
 
-  function authorize(route: Route, req: IncomingMessage): void {
+  /** Who the request is from; a bearer header that is present decides alone (a wrong one is never rescued by a cookie). */
+  function identify(req: IncomingMessage): Principal {
+    if (req.headers['authorization'] !== undefined) {
+      return checkToken(req.headers['authorization']) === 'ok' ? { kind: 'token' } : { kind: 'anonymous' };
+    }
+    return authenticate(req);
+  }
+
+  function authorize(route: { auth: 'none' | 'token' }, req: IncomingMessage, principal: Principal): void {
     if (route.auth === 'none') return;
+    if (principal.kind !== 'anonymous') return;
     const verdict = checkToken(req.headers['authorization']);
     if (verdict === 'ok') return;
     if (verdict === 'not-configured') {
@@ -110,7 +145,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     throw new RequestRefused(401, 'HEARTH_ERR_UNAUTHORIZED', message, { 'www-authenticate': 'Bearer' });
   }
 
-  async function answer(req: IncomingMessage): Promise<RouteResponse> {
+  async function answer(req: IncomingMessage, signal: AbortSignal): Promise<RouteResponse> {
     const url = new URL(req.url ?? '/', 'http://agent.invalid');
     const method = req.method ?? 'GET';
     const found = match(method, url.pathname);
@@ -121,7 +156,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       const allowed = found.kind === 'wrong-method' ? found.allowed : [];
       return errorResponse(405, 'HEARTH_ERR_INVALID_INPUT', `Expected ${allowed.join(' or ')} for ${url.pathname}, got ${method}.`, { allow: allowed.join(', ') });
     }
-    authorize(found.route, req);
+    const principal = identify(req);
+    authorize(found.route, req, principal);
     const body = await readBody(req, bodyLimit);
     return await found.route.handler({
       method: found.route.method,
@@ -130,13 +166,36 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       body,
       remoteAddress: req.socket.remoteAddress ?? '',
       raw: req,
+      signal,
+      principal,
     });
+  }
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://agent.invalid');
+    const route = upgrades.find((u) => u.path === url.pathname);
+    const refuse = (status: number, code: ErrorCode, message: string) => {
+      const body = JSON.stringify({ error: { code, message } });
+      socket.end(`HTTP/1.1 ${status} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    };
+    if (route === undefined) return refuse(404, 'HEARTH_ERR_NOT_FOUND', `No upgrade endpoint at ${url.pathname}.`);
+    try {
+      const principal = identify(req);
+      authorize(route, req, principal);
+      route.handle(req, socket, head, principal);
+    } catch (err) {
+      if (err instanceof RequestRefused) return refuse(err.status, err.code, err.message);
+      log.error({ err, path: url.pathname }, 'upgrade handler failed');
+      refuse(500, 'HEARTH_ERR_INTERNAL', 'The upgrade failed inside the agent; see its log.');
+    }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let response: RouteResponse;
+    const aborter = new AbortController();
+    res.once('close', () => { if (!res.writableFinished) aborter.abort(); });
     try {
-      response = await answer(req);
+      response = await answer(req, aborter.signal);
     } catch (err) {
       if (err instanceof RequestRefused) {
         response = errorResponse(err.status, err.code, err.message, { ...err.headers });
@@ -149,7 +208,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     // Drain whatever body a refused request still carries so the connection stays usable.
     if (!req.complete) req.resume();
-    send(res, response);
+    if (response.stream !== undefined) await sendStream(res, response, response.stream, log);
+    else send(res, response);
   }
 
   return {
@@ -161,6 +221,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           res.destroy();
         });
       });
+      created.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(req, socket, head));
       await new Promise<void>((resolve, reject) => {
         created.once('error', reject);
         created.listen({ host: address.host, port: address.port, exclusive: true }, () => {
