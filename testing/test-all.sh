@@ -25,5 +25,11 @@ echo "==> installing npm dependencies"
 npm ci --no-audit --no-fund
 echo "==> building (TypeScript and BPF)"
 npm run build
+echo "==> Python environment (llama.cpp, gguf): built once per machine, then reused"
+if venv=$(bash testing/python/install.sh); then
+  export HEARTH_PY_VENV="$venv"
+else
+  echo "==> the Python environment could not be built; the llama.cpp tier will say it is skipped" >&2
+fi
 echo "==> running the test suite"
 exec node testing/run-tests.mjs "$@"
