@@ -30,7 +30,7 @@ test('defaults apply when there is no file and no environment', (t) => {
   t.is(config.nomad.addr, 'http://127.0.0.1:4646');
   t.is(config.consul.addr, 'http://127.0.0.1:8500');
   t.true(config.power.enabled);
-  t.is(config.power.holdLimit, '120s');
+  t.is(config.power.holdLimit, 120_000);
   t.is(config.discovery.expertPrefix, 'prima-api-');
 });
 

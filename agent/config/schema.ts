@@ -1,7 +1,7 @@
 // The single definition of hearth's configuration. Types come from z.infer;
 // every object is .strict() so an unknown key is an error, not a silent no-op.
 import { z } from 'zod';
-import { parseDuration } from '../util/duration.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
 
 const httpUrl = z.string().refine((value) => {
   try {
@@ -21,11 +21,18 @@ const hostPort = z
     return !/^\d{1,5}$/.test(port) || Number(port) <= 65535;
   }, { message: 'expected a port from 0 to 65535' });
 
-export const durationText = (min: number, max: number) =>
-  z.string().refine((value) => {
-    const ms = parseDuration(value);
-    return ms !== undefined && ms >= min && ms <= max;
-  }, { message: `expected a duration such as "90s" or "5m" between ${min}ms and ${max}ms` });
+/**
+ * A Go-style duration ("90s", "5m") between min and max milliseconds, parsed once here: the config
+ * holds the milliseconds, so no module re-parses the text or keeps a second copy of the default.
+ */
+export const duration = (min: number, max: number) =>
+  z
+    .string()
+    .refine((value) => {
+      const ms = parseDuration(value);
+      return ms !== undefined && ms >= min && ms <= max;
+    }, { message: `expected a duration such as "90s" or "5m" between ${formatDuration(min)} and ${formatDuration(max)}` })
+    .transform((value) => parseDuration(value) ?? 0);
 
 const token = z.string().min(1, { message: 'expected a non-empty token' });
 const filePath = z.string().min(1, { message: 'expected a file path' });
@@ -82,7 +89,7 @@ export const configSchema = z
         /** Services whose names start with this are the experts the agent watches. */
         expertPrefix: z.string().regex(/^[a-z0-9-]+$/).default('prima-api-'),
         /** How long one blocking query may wait. */
-        wait: durationText(1000, 600_000).default('5m'),
+        wait: duration(1000, 600_000).default('5m'),
       })
       .strict()
       .default({}),
@@ -92,7 +99,7 @@ export const configSchema = z
         /** Interfaces the traffic monitor attaches to; default: lo and every interface carrying the node address. */
         interfaces: z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,15}$/, { message: 'expected an interface name' })).optional(),
         /** How long a connection to a sleeping service is held before it fails cleanly. */
-        holdLimit: durationText(1000, 600_000).default('120s'),
+        holdLimit: duration(1000, 600_000).default('120s'),
       })
       .strict()
       .default({}),
@@ -112,12 +119,12 @@ export const configSchema = z
         /** The provisioner's argv prefix; `-i INVENTORY --limit HOST PLAYBOOK` is appended. Never run through a shell. */
         provisioner: z.array(z.string().min(1)).min(1).default(['ansible-playbook']),
         /** How long provisioning waits for a joined node to answer on ssh (it joins before its reboot); "0s": do not wait. */
-        sshWait: durationText(0, 86_400_000).default('30m'),
+        sshWait: duration(0, 86_400_000).default('30m'),
         /** How long a join token lives when its request names no ttl. */
-        tokenTtl: durationText(60_000, 7 * 86_400_000).default('24h'),
+        tokenTtl: duration(60_000, 7 * 86_400_000).default('24h'),
         /** Failed join attempts allowed per client address within failureWindow before it is refused outright. */
         failureLimit: z.number().int().min(1).max(1000).default(5),
-        failureWindow: durationText(1000, 86_400_000).default('10m'),
+        failureWindow: duration(1000, 86_400_000).default('10m'),
       })
       .strict()
       .default({}),

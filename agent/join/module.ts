@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { HearthConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Route } from '../http-api/route.js';
-import { parseDuration } from '../util/duration.js';
 import { openJoinStateStore } from './state.js';
 import { createFailureLimiter } from './rate-limit.js';
 import { createInventoryWriter } from './inventory.js';
@@ -59,7 +58,7 @@ export function createJoinModule(deps: JoinModuleDeps): JoinModule {
         command: settings.provisioner,
         inventory: settings.inventory,
         playbook: settings.playbook,
-        sshWaitMs: parseDuration(settings.sshWait) ?? 1_800_000,
+        sshWaitMs: settings.sshWait,
         log,
         onStatus: (hostname, status) => {
           store
@@ -74,8 +73,8 @@ export function createJoinModule(deps: JoinModuleDeps): JoinModule {
         store,
         inventory: createInventoryWriter(settings.inventory),
         provisioner,
-        limiter: createFailureLimiter({ limit: settings.failureLimit, windowMs: parseDuration(settings.failureWindow) ?? 600_000, now }),
-        defaultTtlMs: parseDuration(settings.tokenTtl) ?? 86_400_000,
+        limiter: createFailureLimiter({ limit: settings.failureLimit, windowMs: settings.failureWindow, now }),
+        defaultTtlMs: settings.tokenTtl,
         now,
         log,
       });

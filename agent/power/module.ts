@@ -6,7 +6,6 @@ import type { HearthConfig } from '../config/schema.js';
 import { HearthError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Route } from '../http-api/route.js';
-import { parseDuration } from '../util/duration.js';
 import { createPowerManager, type PowerManager } from './manager.js';
 import { createPowerMetrics } from './metrics.js';
 import { openPowerStateStore } from './power-state.js';
@@ -47,7 +46,7 @@ export interface PowerModule {
 
 export function createPowerModule(deps: PowerModuleDeps): PowerModule {
   const { power, state } = deps.config;
-  const holdLimitMs = parseDuration(power.holdLimit) ?? 120_000;
+  const holdLimitMs = power.holdLimit;
   const metrics = deps.registry === undefined ? undefined : createPowerMetrics(deps.registry);
   let monitor: StartableMonitor | undefined;
   let manager: PowerManager | undefined;
