@@ -18,6 +18,7 @@ import { MODULES, type AgentModule, type ModuleEntry } from './modules.js';
 import { buildAgentService } from './agent-service.js';
 import { readAgentStatus } from './agent-status.js';
 import { stopWithin } from './stop-within.js';
+import { createEventBus } from './event-bus.js';
 
 export interface DaemonOptions {
   readonly loaded: LoadedConfig;
@@ -121,15 +122,19 @@ export function createDaemon(options: DaemonOptions): Daemon {
     health.addPart('nomad', () => describeReachability('Nomad', config.nomad.addr, probes.nomad));
     health.addPart('consul', () => describeReachability('Consul', config.consul.addr, probes.consul));
 
+    const events = createEventBus(log.child({ module: 'events' }));
     const experts = backends.watchExperts(log);
-    experts.onChange((list) => metrics.setExpertsDiscovered(list.length));
+    experts.onChange((list) => {
+      metrics.setExpertsDiscovered(list.length);
+      events.publish({ topic: 'experts', experts: list });
+    });
     await experts.start();
     started.push({ name: 'discovery', stop: () => experts.stop() });
     health.addPart('discovery', () => experts.health());
 
     const modules: NamedModule[] = [];
     for (const entry of options.modules ?? MODULES) {
-      const module = await entry.create({ config, log: log.child({ module: entry.name }), node, backends, metricsRegistry: metrics.registry });
+      const module = await entry.create({ config, log: log.child({ module: entry.name }), node, backends, metricsRegistry: metrics.registry, events, listExperts: () => experts.list() });
       modules.push({ name: entry.name, module });
     }
 

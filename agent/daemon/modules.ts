@@ -10,6 +10,7 @@ import type { Route } from '../http-api/route.js';
 import type { PartHealth } from './health-model.js';
 import type { NodeIdentity } from './node-identity.js';
 import type { AgentBackends } from './backends.js';
+import type { EventBus } from './event-bus.js';
 import { createJoinModule } from '../join/module.js';
 import { createPowerEntry } from './power-entry.js';
 
@@ -22,6 +23,10 @@ export interface ModuleDeps {
   readonly backends: AgentBackends;
   /** The agent's Prometheus registry, served on /metrics. */
   readonly metricsRegistry: Registry;
+  /** What changed, for Mission Control's WebSocket and other listeners. */
+  readonly events: EventBus;
+  /** The experts discovery lists now. */
+  readonly listExperts: () => readonly unknown[];
 }
 
 export interface AgentModule {

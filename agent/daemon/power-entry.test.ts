@@ -5,6 +5,7 @@ import { configSchema } from '../config/schema.js';
 import { createSilentLogger } from '../log.js';
 import type { AgentBackends } from './backends.js';
 import { createPowerEntry } from './power-entry.js';
+import { createEventBus } from './event-bus.js';
 
 test('with power disabled the power module answers that it is disabled, serves its metrics and never loads the native BPF library', async (t) => {
   const registry = new Registry();
@@ -14,6 +15,8 @@ test('with power disabled the power module answers that it is disabled, serves i
     node: { name: 'n1', address: '127.0.0.1', source: 'config' },
     backends: { nomad: {}, consul: {} } as unknown as AgentBackends,
     metricsRegistry: registry,
+    events: createEventBus(createSilentLogger()),
+    listExperts: () => [],
   });
   await module.start();
   t.deepEqual(module.health?.(), { ok: true });

@@ -31,3 +31,25 @@ export interface ApprovalGate {
   /** Appends the outcome of an approved call (its result or error) to the audit log. */
   recordOutcome(requestId: string, outcome: { ok: boolean; summary: string }): Promise<void>;
 }
+
+export type ApprovalStatus = 'pending' | 'approved' | 'edited' | 'denied' | 'expired';
+
+/** One approval request as stored, listed by GET /api/v1/approvals and shown by Mission Control. */
+export interface ApprovalRecord {
+  readonly id: string;
+  readonly tool: string;
+  readonly args: unknown;
+  readonly preview?: string;
+  readonly caller: ToolCaller;
+  readonly requestedAt: string;
+  readonly expiresAt: string;
+  readonly status: ApprovalStatus;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  /** Why it was denied, or the edited arguments' note. */
+  readonly reason?: string;
+  /** Arguments a person edited before approving. */
+  readonly editedArgs?: unknown;
+  /** What the approved call did, once it ran. */
+  readonly outcome?: { readonly ok: boolean; readonly summary: string };
+}
