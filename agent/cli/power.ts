@@ -6,7 +6,7 @@ import { describeSource, loadConfig } from '../config/load.js';
 import { formatReachableUrl, parseListenAddress } from '../http-api/listen-address.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { MAX_IDLE_TIMEOUT_MS, MIN_IDLE_TIMEOUT_MS } from '../power/policy.js';
-import type { PowerOverview, ServiceStatus } from '../power/manager.js';
+import type { PowerOverview, ServiceStatus } from '../power/status.js';
 import { COLD_START_PHASES } from '../power/cold-start.js';
 import { EXIT_OK, type CliIo, type CommandModule } from './command.js';
 

@@ -4,7 +4,7 @@
 // build: its routes still answer (saying power management is disabled) and its
 // metrics are still served, but the native library and the BPF loader are
 // never imported, so an agent without power management does not carry them.
-import type { AgentModule, ModuleDeps } from './modules.js';
+import type { AgentModule, ModuleDeps } from './module-types.js';
 
 export async function createPowerEntry(deps: ModuleDeps): Promise<AgentModule> {
   if (deps.config.power.enabled) {

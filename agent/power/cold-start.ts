@@ -6,8 +6,8 @@ export type ColdStartPhase = (typeof COLD_START_PHASES)[number];
 export interface ColdStart {
   /** Wall-clock time of the first packet (ISO 8601). */
   readonly startedAt: string;
-  /** What woke it: a packet, an operator, or the agent's own reconciliation. */
-  readonly trigger: 'packet' | 'operator';
+  /** What woke it: a packet, an operator, or the undoing of a sleep that failed. */
+  readonly trigger: 'packet' | 'operator' | 'rollback';
   /** Milliseconds from the first packet to each phase reached so far. */
   readonly phasesMs: Partial<Record<ColdStartPhase, number>>;
   readonly error?: string;

@@ -1,8 +1,10 @@
 // The power manager's Prometheus metrics. The daemon owns the registry and
 // passes it in; the gauges read the manager's overview when scraped.
-import { Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ColdStartPhase } from './cold-start.js';
-import type { PowerMetricsSink, PowerOverview } from './manager.js';
+import type { PowerMetricsSink } from './context.js';
+import type { PowerOverview } from './status.js';
+import { POWER_STATES } from './vocabulary.js';
 
 /** Seconds from the first packet; spans a fast RPC worker (ms) to a large model load (minutes). */
 const PHASE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -21,6 +23,12 @@ export function createPowerMetrics(registry: Registry): PowerMetrics {
     help: 'Seconds from the first packet to each cold-start phase (scale_requested, allocation_running, healthy, first_byte).',
     labelNames: ['service', 'phase'] as const,
     buckets: PHASE_BUCKETS,
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'hearth_power_transition_failures_total',
+    help: 'Sleeps and wakes that failed, per service and action (a failed sleep is undone; the error shows in `hearth power status`).',
+    labelNames: ['service', 'action'] as const,
     registers: [registry],
   });
   new Gauge({
@@ -69,7 +77,7 @@ export function createPowerMetrics(registry: Registry): PowerMetrics {
     collect() {
       this.reset();
       for (const status of services()) {
-        for (const state of ['awake', 'sleeping', 'waking'] as const) this.set({ service: status.service, state }, status.state === state ? 1 : 0);
+        for (const state of POWER_STATES) this.set({ service: status.service, state }, status.state === state ? 1 : 0);
       }
     },
   });
@@ -80,6 +88,9 @@ export function createPowerMetrics(registry: Registry): PowerMetrics {
     },
     observePhase(service: string, phase: ColdStartPhase, seconds: number) {
       coldStart.observe({ service, phase }, seconds);
+    },
+    countFailure(service, action) {
+      failures.inc({ service, action });
     },
   };
 }

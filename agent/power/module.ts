@@ -7,6 +7,7 @@ import { HearthError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Route } from '../http-api/route.js';
 import { createPowerManager, type PowerManager } from './manager.js';
+import type { ServiceStatus } from './status.js';
 import { createPowerMetrics } from './metrics.js';
 import { openPowerStateStore } from './power-state.js';
 import type { ConsulPort, NomadPort, TrafficMonitorPort } from './ports.js';
@@ -29,6 +30,8 @@ export interface PowerModuleDeps {
   readonly defaultInterfaces: (nodeAddress: string) => string[];
   /** The daemon's registry; the power metrics are registered on it. */
   readonly registry?: Registry;
+  /** Where each change of a service's power row is published (the agent's event bus, topic 'power'). */
+  readonly events?: { publish(event: { readonly topic: 'power'; readonly service: string; readonly status: unknown }): void };
   /** Test knobs; production uses the defaults. */
   readonly tickMs?: number;
   readonly refreshMs?: number;
@@ -94,6 +97,7 @@ export function createPowerModule(deps: PowerModuleDeps): PowerModule {
           node: deps.node,
           holdLimitMs,
           ...(metrics === undefined ? {} : { metrics }),
+          ...(deps.events === undefined ? {} : { onChange: (status: ServiceStatus) => deps.events?.publish({ topic: 'power', service: status.service, status }) }),
           ...(deps.tickMs === undefined ? {} : { tickMs: deps.tickMs }),
           ...(deps.refreshMs === undefined ? {} : { refreshMs: deps.refreshMs }),
         });

@@ -16,6 +16,7 @@ export function adaptNomadClient(client: NomadClient): NomadPort {
           message: request.message,
           ...(request.meta === undefined ? {} : { meta: request.meta }),
         }),
+      register: (job, options) => client.jobs.register(job, options),
       allocations: async (id) => (await client.jobs.allocations(id)).data,
     },
   };

@@ -42,7 +42,10 @@ export interface NomadPort {
     list(): Promise<ReadonlyArray<{ ID: string }>>;
     read(id: string): Promise<Job>;
     scaleStatus(id: string): Promise<JobScaleStatus>;
-    scale(id: string, request: { group: string; count: number; message: string; meta?: Record<string, unknown> }): Promise<unknown>;
+    /** A null count records a scaling event without changing the job. */
+    scale(id: string, request: { group: string; count: number | null; message: string; meta?: Record<string, unknown> }): Promise<unknown>;
+    /** Registers `job`; with enforceIndex, only if the job is still at `jobModifyIndex`. */
+    register(job: Job, options: { enforceIndex: true; jobModifyIndex: number }): Promise<unknown>;
     allocations(id: string): Promise<AllocationListStub[]>;
   };
 }

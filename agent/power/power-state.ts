@@ -3,13 +3,15 @@
 // timeouts set by an operator. One atomic JSON document under state.dir.
 import { z } from 'zod';
 import { openJsonStore, type JsonStore } from '../state/json-store.js';
+import { POWER_STATES, readPowerState } from './vocabulary.js';
 
 export const POWER_STATE_FILE = 'power-state.json';
 export const POWER_STATE_VERSION = 1;
 
 const serviceRecord = z
   .object({
-    state: z.enum(['awake', 'asleep', 'waking']),
+    // Files written by older versions say "asleep" for "sleeping": read as such, written back in the current word.
+    state: z.preprocess((word) => readPowerState(word) ?? word, z.enum(POWER_STATES)),
     /** The group's count before it was put to sleep; what a wake scales back to. */
     wakeCount: z.number().int().min(1).optional(),
     /** An operator's idle timeout (set-idle), in milliseconds; overrides the job's meta. */
@@ -21,8 +23,8 @@ const serviceRecord = z
 const powerState = z.object({ services: z.record(serviceRecord) }).strict();
 
 export type ServiceRecord = z.infer<typeof serviceRecord>;
-export type PowerState = z.infer<typeof powerState>;
-export type PowerStateStore = JsonStore<PowerState>;
+export type PowerStateDocument = z.infer<typeof powerState>;
+export type PowerStateStore = JsonStore<PowerStateDocument>;
 
 export function openPowerStateStore(stateDir: string): Promise<PowerStateStore> {
   return openJsonStore({

@@ -1,20 +1,20 @@
-// Waits used while a service wakes: poll a condition until it holds or the
-// deadline passes. Polling happens only during a wake (a few seconds), never
-// to detect traffic.
-import { setTimeout as sleep } from 'node:timers/promises';
+// Waits used while a service wakes or sleeps: poll a condition until it holds
+// or the deadline passes. Polling happens only during a transition (a few
+// seconds), never to detect traffic.
 import { HearthError } from '../errors.js';
+import type { Clock } from './clock.js';
 import type { NomadPort } from './ports.js';
 
-export async function waitUntil(what: string, deadlineMs: number, pollMs: number, check: () => Promise<boolean>, signal?: AbortSignal): Promise<void> {
+export async function waitUntil(clock: Clock, what: string, deadlineMs: number, pollMs: number, check: () => Promise<boolean>, signal?: AbortSignal): Promise<void> {
   let lastError: unknown;
-  while (Date.now() < deadlineMs) {
+  while (clock.now() < deadlineMs) {
     if (signal?.aborted === true) throw new HearthError('HEARTH_ERR_POWER', `Stopped while waiting for ${what}.`);
     try {
       if (await check()) return;
     } catch (err) {
       lastError = err;
     }
-    await sleep(pollMs);
+    await clock.sleep(pollMs, signal).catch(() => undefined);
   }
   throw new HearthError('HEARTH_ERR_TIMEOUT', `Timed out waiting for ${what}.`, lastError === undefined ? {} : { cause: lastError });
 }

@@ -3,6 +3,7 @@
 // a real TCP server on 127.0.0.1 that the fake Nomad starts and stops.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { HttpApiError } from '../../agent/errors.js';
 import type { AllocationListStub, Job, JobScaleStatus } from '../../agent/nomad/types.js';
 import type { ConsulPort, ConsulServiceRegistration, NomadPort, ServiceCounters, SynEvent, TrafficMonitorPort } from '../../agent/power/ports.js';
 
@@ -82,8 +83,21 @@ export interface FakeCluster {
   readonly consul: ConsulPort;
   readonly registrations: Map<string, ConsulServiceRegistration>;
   readonly scaleCalls: Array<{ jobId: string; group: string; count: number }>;
+  /** Count changes made through a job register (what a deployment forces). */
+  readonly registerCalls: Array<{ jobId: string; count: number; jobModifyIndex: number }>;
+  /**
+   * While on, a count change through the scale endpoint is refused as Nomad refuses it during an active
+   * deployment (400 "job scaling blocked due to active deployment"); a register still goes through.
+   */
+  setDeploymentActive(jobId: string, active: boolean): void;
+  /** The next `times` count changes of the job (scale or register) fail with `err`. */
+  failScale(jobId: string, err: Error, times?: number): void;
   addJob(job: Job, options: { port: number; host?: string; startDelayMs?: number }): Promise<void>;
   isRunning(jobId: string): boolean;
+  /** The port the job's service listens on when it runs. */
+  portOf(jobId: string): number;
+  /** Whether Consul reports the running service passing (default true). */
+  setHealthy(jobId: string, healthy: boolean): void;
   close(): Promise<void>;
 }
 
@@ -92,6 +106,19 @@ export function createFakeCluster(): FakeCluster {
   const jobs = new Map<string, { job: Job; count: number; port: number; host: string; startDelayMs: number; server?: Server; events: JobScaleStatus['TaskGroups'][string]['Events'] }>();
   const registrations = new Map<string, ConsulServiceRegistration>();
   const scaleCalls: FakeCluster['scaleCalls'] = [];
+  const registerCalls: FakeCluster['registerCalls'] = [];
+  const deployments = new Set<string>();
+  const failures = new Map<string, { err: Error; times: number }>();
+  let modifyIndex = 10;
+  const unhealthy = new Set<string>();
+
+  const injectedFailure = (id: string): void => {
+    const failure = failures.get(id);
+    if (failure === undefined) return;
+    failure.times -= 1;
+    if (failure.times <= 0) failures.delete(id);
+    throw failure.err;
+  };
 
   const startServer = (entry: { port: number; host: string; server?: Server }) =>
     new Promise<void>((resolve, reject) => {
@@ -114,6 +141,14 @@ export function createFakeCluster(): FakeCluster {
       server.close(() => resolve());
     });
 
+  const setCount = async (entry: { count: number; port: number; host: string; startDelayMs: number; server?: Server }, count: number) => {
+    modifyIndex += 1;
+    const previous = entry.count;
+    entry.count = count;
+    if (count === 0) await stopServer(entry);
+    else if (previous === 0 && entry.server === undefined) setTimeout(() => void startServer(entry), entry.startDelayMs);
+  };
+
   const get = (id: string) => {
     const entry = jobs.get(id);
     if (entry === undefined) throw Object.assign(new Error(`job ${id} not found`), { status: 404 });
@@ -123,7 +158,10 @@ export function createFakeCluster(): FakeCluster {
   const nomad: NomadPort = {
     jobs: {
       list: async () => [...jobs.keys()].map((ID) => ({ ID })),
-      read: async (id) => structuredClone(get(id).job),
+      read: async (id) => {
+        const entry = get(id);
+        return structuredClone({ ...entry.job, JobModifyIndex: modifyIndex, TaskGroups: entry.job.TaskGroups.map((g) => ({ ...g, Count: entry.count })) });
+      },
       scaleStatus: async (id) => {
         const entry = get(id);
         const group = entry.job.TaskGroups[0]?.Name ?? 'app';
@@ -138,12 +176,23 @@ export function createFakeCluster(): FakeCluster {
       },
       scale: async (id, request) => {
         const entry = get(id);
-        scaleCalls.push({ jobId: id, group: request.group, count: request.count });
         (entry.events ??= []).push({ Count: request.count, PreviousCount: entry.count, Message: request.message, Error: false, Meta: null, EvalID: null, Time: Date.now(), CreateIndex: 1 });
-        const previous = entry.count;
-        entry.count = request.count;
-        if (request.count === 0) await stopServer(entry);
-        else if (previous === 0 && entry.server === undefined) setTimeout(() => void startServer(entry), entry.startDelayMs);
+        if (request.count === null) return {};
+        injectedFailure(id);
+        if (deployments.has(id)) throw new HttpApiError('HEARTH_ERR_NOMAD_HTTP', { service: 'nomad', status: 400, body: 'job scaling blocked due to active deployment', method: 'POST', url: `/v1/job/${id}/scale` });
+        scaleCalls.push({ jobId: id, group: request.group, count: request.count });
+        await setCount(entry, request.count);
+        return {};
+      },
+      register: async (job, options) => {
+        const entry = get(job.ID);
+        injectedFailure(job.ID);
+        if (options.jobModifyIndex !== modifyIndex) {
+          throw new HttpApiError('HEARTH_ERR_NOMAD_HTTP', { service: 'nomad', status: 500, body: `Enforcing job modify index ${options.jobModifyIndex}: job exists with conflicting job modify index: ${modifyIndex}`, method: 'PUT', url: '/v1/jobs' });
+        }
+        const count = job.TaskGroups[0]?.Count ?? 0;
+        registerCalls.push({ jobId: job.ID, count, jobModifyIndex: options.jobModifyIndex });
+        await setCount(entry, count);
         return {};
       },
       allocations: async (id) => {
@@ -168,7 +217,7 @@ export function createFakeCluster(): FakeCluster {
         .map((registration) => ({ Service: { ID: registration.ID, Service: name, Meta: registration.Meta }, Checks: [] }));
       for (const [jobId, entry] of jobs) {
         const service = entry.job.TaskGroups[0]?.Services?.[0]?.Name;
-        if (service === name && entry.server !== undefined) {
+        if (service === name && entry.server !== undefined && !unhealthy.has(jobId)) {
           entries.push({ Service: { ID: `_nomad-${jobId}`, Service: name, Meta: {} }, Checks: [{ Status: 'passing' }] } as never);
         }
       }
@@ -181,6 +230,14 @@ export function createFakeCluster(): FakeCluster {
     consul,
     registrations,
     scaleCalls,
+    registerCalls,
+    setDeploymentActive(jobId, active) {
+      if (active) deployments.add(jobId);
+      else deployments.delete(jobId);
+    },
+    failScale(jobId, err, times = 1) {
+      failures.set(jobId, { err, times });
+    },
     async addJob(job, options) {
       const count = job.TaskGroups[0]?.Count ?? 1;
       const entry = { job, count, port: options.port, host: options.host ?? '127.0.0.1', startDelayMs: options.startDelayMs ?? 50, events: null };
@@ -188,6 +245,11 @@ export function createFakeCluster(): FakeCluster {
       if (count > 0) await startServer(entry);
     },
     isRunning: (id) => get(id).server !== undefined,
+    portOf: (id) => get(id).port,
+    setHealthy(id, healthy) {
+      if (healthy) unhealthy.delete(id);
+      else unhealthy.add(id);
+    },
     async close() {
       for (const entry of jobs.values()) await stopServer(entry);
     },
