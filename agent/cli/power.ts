@@ -115,6 +115,9 @@ function renderStatus(overview: PowerOverview): string {
   }
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
+  for (const status of overview.services) {
+    if (status.lastError !== undefined) lines.push(`last error ${status.service}: ${status.lastError.action} failed at ${status.lastError.at}: ${status.lastError.message}`);
+  }
   for (const refusal of overview.refused) lines.push(`refused ${refusal.service}: ${refusal.reason}`);
   if (overview.services.length === 0 && overview.refused.length === 0) lines.push('(no power-managed services on this node)');
   return lines.join('\n') + '\n';

@@ -66,13 +66,6 @@ export function createTransitions(ctx: PowerContext, steering: Steering): Transi
     }
   };
 
-  const markAwake = async (member: Member): Promise<void> => {
-    member.tracker.touch(clock.now());
-    await ctx.persist(member, { state: 'awake' });
-    member.lastError = undefined;
-    ctx.setState(member, 'awake');
-  };
-
   const wakeMembers = async (group: Member[], startNs: bigint, trigger: WakeTrigger): Promise<void> => {
     const recorders = new Map<Member, ColdStartRecorder>();
     for (const member of group) {
@@ -105,11 +98,17 @@ export function createTransitions(ctx: PowerContext, steering: Steering): Transi
           recorders.get(member)?.mark('healthy');
         }),
       );
+      // Awake (in memory) before any held client gets its answer, so whoever it answers sees the service awake.
+      for (const member of group) {
+        member.tracker.touch(clock.now());
+        member.lastError = undefined;
+        ctx.setState(member, 'awake');
+      }
       for (const member of group) {
         const recorder = recorders.get(member);
         steering.retireHold(member, () => recorder?.mark('first_byte'));
         await steering.unsteer(member);
-        await markAwake(member);
+        await ctx.persist(member, { state: 'awake' });
         log.info({ service: member.unit.service, phasesMs: recorder?.snapshot().phasesMs }, 'service woken');
       }
     } catch (err) {

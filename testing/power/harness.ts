@@ -15,7 +15,7 @@ import { createSilentLogger, type Logger } from '../../agent/log.js';
 import { createNomadClient, type NomadClient } from '../../agent/nomad/client.js';
 import type { Job } from '../../agent/nomad/types.js';
 import { adaptConsulClient } from '../../agent/power/consul-adapter.js';
-import { createPowerManager, type PowerManager } from '../../agent/power/manager.js';
+import { createPowerManager, type PowerManager, type PowerManagerDeps } from '../../agent/power/manager.js';
 import { adaptTrafficMonitor, type AdaptedMonitor } from '../../agent/power/monitor-adapter.js';
 import { adaptNomadClient } from '../../agent/power/nomad-adapter.js';
 import { openPowerStateStore } from '../../agent/power/power-state.js';
@@ -76,6 +76,8 @@ export interface FixtureJobOptions {
   readonly node?: string;
   /** Leave out the static port (a job the power manager must refuse). */
   readonly dynamicPort?: boolean;
+  /** The health check's interval (default 200 ms; real Nomad wants at least 1 s). */
+  readonly checkIntervalMs?: number;
 }
 
 /** A managed raw_exec job running testing/fixtures/power-service.mjs, pinned to the node, with a static port. */
@@ -103,8 +105,8 @@ export function fixtureJob(id: string, options: FixtureJobOptions): Job {
             PortLabel: 'http',
             Checks: [
               mode === 'http'
-                ? { Type: 'http', Path: '/health', Interval: 200_000_000, Timeout: 1_000_000_000 }
-                : { Type: 'tcp', Interval: 200_000_000, Timeout: 1_000_000_000 },
+                ? { Type: 'http', Path: '/health', Interval: (options.checkIntervalMs ?? 200) * 1e6, Timeout: 1_000_000_000 }
+                : { Type: 'tcp', Interval: (options.checkIntervalMs ?? 200) * 1e6, Timeout: 1_000_000_000 },
             ],
           },
         ],
@@ -158,8 +160,18 @@ export interface PowerAgent {
   stop(): Promise<void>;
 }
 
+/** What a power agent needs of a cluster: the simulator's (PowerCluster) or a real Nomad's. */
+export interface PowerBackends {
+  readonly node: { readonly name: string; readonly address: string };
+  readonly nomadPort: NomadPort;
+  readonly consulPort: ConsulPort;
+}
+
 /** The power manager of the cluster's node, in this process. */
-export async function startPowerAgent(cluster: PowerCluster, options: { interfaces: string[]; holdLimitMs?: number; stateDir?: string; log?: Logger }): Promise<PowerAgent> {
+export async function startPowerAgent(
+  cluster: PowerBackends,
+  options: { interfaces: string[]; holdLimitMs?: number; stateDir?: string; log?: Logger; onChange?: PowerManagerDeps['onChange'] },
+): Promise<PowerAgent> {
   const log = options.log ?? createSilentLogger();
   const ownDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'hearth-power-state-')));
@@ -175,6 +187,7 @@ export async function startPowerAgent(cluster: PowerCluster, options: { interfac
     tickMs: 200,
     refreshMs: 1000,
     wakePollMs: 20,
+    ...(options.onChange === undefined ? {} : { onChange: options.onChange }),
   });
   try {
     await manager.start();

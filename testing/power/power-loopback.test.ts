@@ -51,8 +51,8 @@ if (skip !== undefined) {
     const entries = (await cluster.consul.healthService('pw-chat', { passing: true })).data;
     t.deepEqual(
       entries.map((entry) => [entry.Service.Address, entry.Service.Port, entry.Service.Meta?.['hearth-power']]),
-      [[cluster.node.address, port, 'asleep']],
-      'a router asking ?passing still finds it, marked asleep',
+      [[cluster.node.address, port, 'sleeping']],
+      'a router asking ?passing still finds it, marked sleeping',
     );
 
     const reply = await httpGet(url);
@@ -62,7 +62,7 @@ if (skip !== undefined) {
     t.is(await desiredCount(cluster, 'pw-chat'), 1, 'woken to the remembered count');
     t.deepEqual(Object.keys(status.lastColdStart?.phasesMs ?? {}).sort(), ['allocation_running', 'first_byte', 'healthy', 'scale_requested']);
     t.true((status.lastColdStart?.phasesMs.healthy ?? 0) >= 500, 'the fixture start delay is inside the cold start');
-    await until('the placeholder to go', async () => (await cluster.consul.healthService('pw-chat', { passing: true })).data.every((e) => e.Service.Meta?.['hearth-power'] !== 'asleep'));
+    await until('the placeholder to go', async () => (await cluster.consul.healthService('pw-chat', { passing: true })).data.every((e) => e.Service.Meta?.['hearth-power'] !== 'sleeping'));
   });
 
   test.serial('a long streaming response keeps a service awake past its idle timeout', async (t) => {

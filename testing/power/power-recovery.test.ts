@@ -1,4 +1,4 @@
-// The power agent survives kill -9 (a sleeping service stays known as asleep
+// The power agent survives kill -9 (a sleeping service stays known as sleeping
 // and still wakes on traffic, nothing leaks in the kernel), and a client in
 // another network namespace, reaching the node over a veth, is held and
 // answered like a local one. One traffic monitor per host: serial.
@@ -47,7 +47,7 @@ function exited(child: ChildProcess): Promise<void> {
 if (skip !== undefined) {
   test.skip(`power recovery and veth tests (skipped: ${skip})`, () => undefined);
 } else {
-  test.serial('after kill -9 a sleeping service is still asleep, still wakes on traffic, and no BPF program, map or link leaks', async (t) => {
+  test.serial('after kill -9 a sleeping service is still sleeping, still wakes on traffic, and no BPF program, map or link leaks', async (t) => {
     const baseline = await snapshotBpf();
     const cluster = await startPowerCluster({ address: uniqueLoopback() });
     const stateDir = await mkdtemp(join(tmpdir(), 'hearth-power-recovery-'));
@@ -74,7 +74,7 @@ if (skip !== undefined) {
     first.process.kill('SIGKILL');
     await exited(first.process);
     const onDisk = JSON.parse(await readFile(join(stateDir, 'power-state.json'), 'utf8')) as { data: { services: Record<string, { state: string; wakeCount: number }> } };
-    t.like(onDisk.data.services['pw-crash'], { state: 'asleep', wakeCount: 1 });
+    t.like(onDisk.data.services['pw-crash'], { state: 'sleeping', wakeCount: 1 });
 
     const second = await startChild(cluster, stateDir);
     children.push(second.process);

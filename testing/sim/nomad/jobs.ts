@@ -5,6 +5,7 @@ import type { Job, JobDeregisterResponse, JobRegisterResponse, PlanResponse } fr
 import { SimHttpError } from '../http.js';
 import { isRecord, normalizeKeys } from '../keys.js';
 import { canonicalizeJob } from './canonicalize.js';
+import { hasActiveDeployment } from './deployments.js';
 import { diffJobs, SERVER_FIELDS } from './diff.js';
 import { NOMAD_KEYS } from './keys.js';
 import { nowNs } from './model.js';
@@ -192,6 +193,9 @@ export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler;
       const enforce = typeof req.JobModifyIndex === 'number' ? req.JobModifyIndex : 0;
       if (enforce > 0 && enforce !== job.JobModifyIndex) {
         throw new SimHttpError(500, `Enforcing job modify index ${enforce}: job exists with conflicting job modify index: ${job.JobModifyIndex}`);
+      }
+      if (count !== null && hasActiveDeployment(store, namespace, job)) {
+        throw new SimHttpError(400, 'job scaling blocked due to active deployment');
       }
       const previousCount = tg.Count ?? 0;
       let evalId: string | null = null;
