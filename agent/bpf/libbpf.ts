@@ -136,6 +136,8 @@ export interface Libbpf {
   ring_buffer__poll(rb: NativePointer, timeoutMs: number): number;
   ring_buffer__consume(rb: NativePointer): number;
   ring_buffer__free(rb: NativePointer): void;
+  /** The epoll fd that becomes readable when the ring buffer has data. */
+  ring_buffer__epoll_fd(rb: NativePointer): number;
   /** Used by the warm-path benchmark to measure the program's cost without per-packet clock reads. */
   bpf_prog_test_run_opts(progFd: number, opts: TestRunOpts): number;
   libbpf_num_possible_cpus(): number;
@@ -185,6 +187,7 @@ export function loadLibbpf(): Libbpf {
     ring_buffer__poll: f('int ring_buffer__poll(hearth_ring_buffer *rb, int timeout_ms)'),
     ring_buffer__consume: f('int ring_buffer__consume(hearth_ring_buffer *rb)'),
     ring_buffer__free: f('void ring_buffer__free(hearth_ring_buffer *rb)'),
+    ring_buffer__epoll_fd: f('int ring_buffer__epoll_fd(const hearth_ring_buffer *rb)'),
     bpf_prog_test_run_opts: f('int bpf_prog_test_run_opts(int prog_fd, _Inout_ hearth_bpf_test_run_opts *opts)'),
     libbpf_num_possible_cpus: f('int libbpf_num_possible_cpus(void)'),
     libbpf_get_error: f('long libbpf_get_error(const void *ptr)'),

@@ -167,13 +167,14 @@ export function createTransitions(ctx: PowerContext, steering: Steering): Transi
           const wakeCount = desired > 0 ? desired : (remembered ?? 1);
           await ctx.persist(member, { state: 'sleeping', wakeCount, sleptAt: new Date(clock.now()).toISOString() });
           steered.push(member);
-          ctx.setState(member, 'sleeping');
           await steering.steer(member);
         }
         // A sleep is never urgent: Nomad away is a failure now, and the idle loop tries again later.
         for (const member of group) {
           const via = await scale(member, 0, reason, 0);
           scaled.push(member);
+          // Shown sleeping only once Nomad has it at 0: until then it runs, and its clients are held for a moment.
+          ctx.setState(member, 'sleeping');
           log.info({ service: member.unit.service, jobId: member.unit.jobId, group: member.unit.group, reason, via }, 'service put to sleep');
         }
       } catch (err) {

@@ -22,6 +22,8 @@ export interface AgentProcessOptions {
   readonly discoveryWait?: string;
   /** Node.js flags before the script. */
   readonly nodeArgs?: readonly string[];
+  /** The config's `power` section (default: power management off). */
+  readonly power?: Record<string, unknown>;
 }
 
 export interface AgentProcess {
@@ -56,7 +58,7 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
     consul: { addr: options.consulAddr },
     discovery: { wait: options.discoveryWait ?? '2s' },
     // The power manager needs eBPF and is tested on its own; these agents run without it.
-    power: { enabled: false },
+    power: options.power ?? { enabled: false },
     state: { dir: join(dir, 'state') },
     join: { inventory: join(dir, 'inventory.yaml'), playbook: join(dir, 'playbook.yaml'), provisioner: ['true'] },
     log: { level: options.logLevel ?? 'debug' },

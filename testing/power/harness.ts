@@ -78,6 +78,11 @@ export interface FixtureJobOptions {
   readonly dynamicPort?: boolean;
   /** The health check's interval (default 200 ms; real Nomad wants at least 1 s). */
   readonly checkIntervalMs?: number;
+  /**
+   * Bind the task to this address and advertise it in Consul. Real Nomad's client on `lo` may give an allocation
+   * 127.0.0.1 or ::1 (both are on the interface); a managed service must keep one address.
+   */
+  readonly address?: string;
 }
 
 /** A managed raw_exec job running testing/fixtures/power-service.mjs, pinned to the node, with a static port. */
@@ -103,6 +108,7 @@ export function fixtureJob(id: string, options: FixtureJobOptions): Job {
           {
             Name: id,
             PortLabel: 'http',
+            ...(options.address === undefined ? {} : { Address: options.address }),
             Checks: [
               mode === 'http'
                 ? { Type: 'http', Path: '/health', Interval: (options.checkIntervalMs ?? 200) * 1e6, Timeout: 1_000_000_000 }
@@ -115,7 +121,7 @@ export function fixtureJob(id: string, options: FixtureJobOptions): Job {
             Name: 'server',
             Driver: 'raw_exec',
             Config: { command: process.execPath, args: [repoPath('testing', 'fixtures', 'power-service.mjs')] },
-            Env: { MODE: mode, NAME: id, START_DELAY_MS: String(options.startDelayMs ?? 0) },
+            Env: { MODE: mode, NAME: id, START_DELAY_MS: String(options.startDelayMs ?? 0), ...(options.address === undefined ? {} : { HOST: options.address }) },
             KillTimeout: 2_000_000_000,
           },
         ],

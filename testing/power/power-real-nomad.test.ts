@@ -26,7 +26,7 @@ if (skip !== undefined) {
     const backends = realPowerBackends(real);
     t.teardown(() => backends.close());
     const port = randomServicePort();
-    await backends.nomad.jobs.register(fixtureJob(SERVICE, { port, node: real.nodeName, idle: '3s', checkIntervalMs: 1000, startDelayMs: 200 }));
+    await backends.nomad.jobs.register(fixtureJob(SERVICE, { port, node: real.nodeName, idle: '3s', checkIntervalMs: 1000, startDelayMs: 200, address: '127.0.0.1' }));
     const url = `http://127.0.0.1:${port}/`;
     await until('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false), 120_000);
     const agent = await startPowerAgent(backends, { interfaces: ['lo'], holdLimitMs: 90_000 });
