@@ -95,10 +95,15 @@ struct {
 	__type(value, struct conn_state);
 } conns SEC(".maps");
 
-/* First SYNs to sleeping services, read by the agent. */
+/*
+ * First SYNs to sleeping services, read by the agent. The agent maps the whole
+ * ring (twice its size) into its memory, so it is kept small: 64 KiB holds over
+ * a thousand events (48 bytes + an 8-byte header each), and only first SYNs to
+ * sleeping services are written; the agent drains it as soon as it has data.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
+	__uint(max_entries, 64 * 1024);
 } syn_events SEC(".maps");
 
 /* Held endpoints -> the agent's listening socket (value: its fd when written). */

@@ -1,6 +1,7 @@
 // A loaded BPF object file (struct bpf_object *): open -> load, then look up
 // programs and maps by name. close() unloads everything the object holds
 // that is not attached elsewhere.
+import { trimNativeHeap } from './native-heap.js';
 import { existsSync } from 'node:fs';
 import { HearthError } from '../errors.js';
 import { bpfError } from './bpf-error.js';
@@ -32,6 +33,9 @@ export class BpfObject {
       obj.close();
       throw bpfError('bpf_object__load', rc, { path });
     }
+    // Loading parses BTF (the object's, and the kernel's for relocations) into the C heap and frees it again;
+    // glibc keeps freed pages mapped unless asked. Handing them back is worth several MB of resident memory.
+    trimNativeHeap();
     return obj;
   }
 

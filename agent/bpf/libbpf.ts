@@ -4,6 +4,7 @@
 // errno return (int functions) or NULL with errno set (pointer functions).
 import koffi from 'koffi';
 import { HearthError } from '../errors.js';
+import { configureKoffiMemory } from './koffi-memory.js';
 
 export const BPF_TC_INGRESS = 1 << 0;
 export const BPF_TC_EGRESS = 1 << 1;
@@ -148,6 +149,7 @@ export interface Libbpf {
 
 /** Opens libbpf.so.1 and declares the functions hearth uses. */
 export function loadLibbpf(): Libbpf {
+  configureKoffiMemory();
   let lib: koffi.IKoffiLib;
   try {
     lib = koffi.load('libbpf.so.1');

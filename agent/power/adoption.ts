@@ -2,7 +2,7 @@
 // services are adopted (what also runs after a restart, so a service the state
 // file says is sleeping is steered again), vanished ones are let go.
 import type { PowerContext } from './context.js';
-import { discoverPowerUnits, type RefusedService } from './discovery.js';
+import { createPowerDiscovery, type RefusedService } from './discovery.js';
 import { createIdleTracker } from './idle-tracker.js';
 import type { Member } from './member.js';
 import { deregisterPlaceholder } from './placeholder.js';
@@ -18,6 +18,7 @@ export interface Adoption {
 export function createAdoption(ctx: PowerContext, steering: Steering): Adoption {
   const { deps, log, clock } = ctx;
   let refused: RefusedService[] = [];
+  const discovery = createPowerDiscovery(deps.nomad, deps.node);
 
   const adopt = async (unit: PowerUnit): Promise<void> => {
     // Everything that can fail (Nomad away, a slow answer) happens before the service joins `members`: a failed
@@ -71,7 +72,7 @@ export function createAdoption(ctx: PowerContext, steering: Steering): Adoption 
   return {
     refused: () => [...refused],
     async refresh() {
-      const found = await discoverPowerUnits(deps.nomad, deps.node);
+      const found = await discovery.discover();
       refused = found.refused;
       for (const refusal of found.refused) log.warn({ service: refusal.service, reason: refusal.reason }, 'power management refused');
       for (const unit of found.units) {

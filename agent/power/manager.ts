@@ -49,10 +49,10 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
     return override === undefined ? { ms: member.unit.idleTimeoutMs, source: 'job meta' } : { ms: override, source: 'operator' };
   };
 
-  const describe = (member: Member): ServiceStatus => {
+  const describe = (member: Member, all = deps.monitor.counters()): ServiceStatus => {
     const timeout = timeoutOf(member);
     const record = deps.store.read().services[member.unit.service];
-    const counters = deps.monitor.counters().get(member.unit.service);
+    const counters = all.get(member.unit.service);
     const coldStart = member.lastColdStart?.snapshot();
     return {
       service: member.unit.service,
@@ -162,7 +162,10 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
       for (const member of members.values()) await Promise.resolve(deps.monitor.unwatch(member.unit.service)).catch(() => undefined);
       members.clear();
     },
-    overview: () => ({ services: [...members.values()].map(describe), refused: adoption.refused() }),
+    overview: () => {
+      const counters = deps.monitor.counters();
+      return { services: [...members.values()].map((member) => describe(member, counters)), refused: adoption.refused() };
+    },
     status: (service) => describe(find(service)),
     async sleep(service) {
       const member = find(service);

@@ -39,7 +39,8 @@ export interface TrafficMonitorPort {
 
 export interface NomadPort {
   readonly jobs: {
-    list(): Promise<ReadonlyArray<{ ID: string }>>;
+    /** ModifyIndex, when given, lets a caller skip re-reading a job that did not change. */
+    list(): Promise<ReadonlyArray<{ ID: string; ModifyIndex?: number }>>;
     read(id: string): Promise<Job>;
     scaleStatus(id: string): Promise<JobScaleStatus>;
     /** A null count records a scaling event without changing the job. */

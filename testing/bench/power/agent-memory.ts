@@ -63,14 +63,14 @@ export interface AgentMemory {
   readonly powerOnCpuPercent: number;
 }
 
-export async function measureAgentMemory(options: { services: number; seconds: number }): Promise<AgentMemory> {
+export async function measureAgentMemory(options: { services: number; seconds: number; nodeArgs?: readonly string[] }): Promise<AgentMemory> {
   const cluster = await startCluster(1);
   const baseline = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   try {
     const node = cluster.nodes[0];
     if (node === undefined) throw new Error('the cluster has no node');
     for (let i = 0; i < options.services; i += 1) await submit(cluster, managedMockJob(i, node.name));
-    const nodeArgs = deployedNodeArgs();
+    const nodeArgs = options.nodeArgs ?? deployedNodeArgs();
     const on = await startPowerAgentProcess(cluster, nodeArgs);
     const off = await startBenchAgent(cluster, nodeArgs);
     try {

@@ -1,7 +1,11 @@
 // The power manager's benchmark, side by side in one run:
-//   1. first SYN -> scale request, p50/p99 over the wake cycles (target p99 <= 50 ms)
-//   2. what a wake adds to the service's own start time (target <= 1 s), and refused/reset
-//      connections over the cycles with 10 concurrent clients (target 0)
+//   1. wake cycles through the simulator and through a real Nomad (when a binary is found):
+//      first SYN -> scale request, p50/p99 (target p99 <= 50 ms); what a wake adds to the
+//      service's own start time (target <= 1 s); refused, reset or hung clients over the
+//      cycles with 10 concurrent clients each (target 0 of >= 200)
+//   2. the agent's resident memory as the hearth unit runs it, power management on with the
+//      BPF monitor loaded, watching 200 managed services (target <= 60 MB), beside the same
+//      agent with power management off and a bare Node.js process
 //   3. the agent's CPU while it watches 50 idle services (target <= 0.5% of one core)
 //   4. the traffic monitor's warm path (warm-path.ts), when present
 // Usage: node dist/testing/bench/power/main.js [--quick]
@@ -11,9 +15,11 @@ import { randomInt } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { repoPath } from '../../../agent/util/paths.js';
 import { describeMachine } from './machine.js';
+import { realNomadSkipReason } from '../../support/real-nomad.js';
+import { formatMb, measureAgentMemory } from './agent-memory.js';
 import { measureMonitorCost } from './monitor-cost.js';
 import { formatMs, summarize } from './stats.js';
-import { measureWakeCycles } from './wake-cycles.js';
+import { measureWakeCycles, type WakeBackend } from './wake-cycles.js';
 
 const out = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -27,18 +33,32 @@ export async function run(args: string[]): Promise<void> {
   const cycles = quick ? 3 : 20;
   const clients = quick ? 3 : 10;
   const startDelayMs = 1000;
-  out(`\n[wake] ${cycles} sleep/wake cycles, ${clients} concurrent clients each, fixture start delay ${startDelayMs} ms`);
-  const wake = await measureWakeCycles({ cycles, clients, startDelayMs });
-  const syn = summarize(wake.synToScaleMs);
-  const own = summarize(wake.ownStartMs);
-  const client = summarize(wake.clientMs);
-  const healthy = summarize(wake.synToHealthyMs);
-  out(`  first SYN -> scale request:   p50 ${formatMs(syn.p50)}  p99 ${formatMs(syn.p99)}  (n=${syn.n}; target p99 <= 50 ms)`);
-  out(`  first SYN -> healthy:         p50 ${formatMs(healthy.p50)}  p99 ${formatMs(healthy.p99)}`);
-  out(`  baseline, the service's own start (spawn -> first answer): p50 ${formatMs(own.p50)}  (n=${own.n})`);
-  out(`  client connect -> response through a wake:                 p50 ${formatMs(client.p50)}  p99 ${formatMs(client.p99)}  (n=${client.n})`);
-  out(`  added by the wake (p50 client - p50 own start): ${formatMs(client.p50 - own.p50)}; ratio ${(client.p50 / own.p50).toFixed(2)}x the service's own start (target <= +1 s)`);
-  out(`  refused or reset connections: ${wake.failures.length} of ${cycles * clients} (target 0)${wake.failures.length > 0 ? `: ${[...new Set(wake.failures)].join('; ')}` : ''}`);
+  const realSkip = realNomadSkipReason();
+  const backends: WakeBackend[] = realSkip === undefined ? ['simulator', 'real Nomad'] : ['simulator'];
+  for (const backend of backends) {
+    out(`\n[wake, ${backend}] ${cycles} sleep/wake cycles, ${clients} concurrent clients each, fixture start delay ${startDelayMs} ms`);
+    const wake = await measureWakeCycles({ backend, cycles, clients, startDelayMs });
+    const syn = summarize(wake.synToScaleMs);
+    const own = summarize(wake.ownStartMs);
+    const client = summarize(wake.clientMs);
+    const healthy = summarize(wake.synToHealthyMs);
+    out(`  first SYN -> scale request:   p50 ${formatMs(syn.p50)}  p99 ${formatMs(syn.p99)}  (n=${syn.n}; target p99 <= 50 ms)`);
+    out(`  first SYN -> healthy:         p50 ${formatMs(healthy.p50)}  p99 ${formatMs(healthy.p99)}`);
+    out(`  baseline, the service's own start (spawn -> first answer): p50 ${formatMs(own.p50)}  (n=${own.n})`);
+    out(`  client connect -> response through a wake:                 p50 ${formatMs(client.p50)}  p99 ${formatMs(client.p99)}  (n=${client.n})`);
+    out(`  added by the wake (p50 client - p50 own start): ${formatMs(client.p50 - own.p50)}; ratio ${(client.p50 / own.p50).toFixed(2)}x the service's own start (target <= +1 s)`);
+    out(`  refused, reset or hung (no answer in 30 s) clients: ${wake.failures.length} of ${cycles * clients} (target 0)${wake.failures.length > 0 ? `: ${[...new Set(wake.failures)].join('; ')}` : ''}`);
+  }
+  if (realSkip !== undefined) out(`\n[wake, real Nomad] ${realSkip}`);
+
+  const managed = quick ? 50 : 200;
+  const memorySeconds = quick ? 5 : 30;
+  out(`\n[memory] the agent as the hearth unit runs it, power management on (BPF monitor on lo), ${managed} managed services watched, ${memorySeconds} s window`);
+  const memory = await measureAgentMemory({ services: managed, seconds: memorySeconds });
+  out(`  node ${memory.nodeArgs.join(' ')} bin/hearth.js agent`);
+  out(`  power on:  RSS max ${formatMb(memory.powerOnRssBytes)} (target <= 60 MB)`);
+  out(`  baseline, the same agent with power off: RSS max ${formatMb(memory.powerOffRssBytes)}; power management adds ${formatMb(memory.powerOnRssBytes - memory.powerOffRssBytes)}`);
+  out(`  baseline, a bare Node.js process: RSS max ${formatMb(memory.bareNodeRssBytes)}; agent with power on / bare ${(memory.powerOnRssBytes / memory.bareNodeRssBytes).toFixed(2)}x`);
 
   const services = quick ? 10 : 50;
   const seconds = quick ? 3 : 20;

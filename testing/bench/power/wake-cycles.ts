@@ -1,5 +1,6 @@
-// Wake cycles on the real stack (simulator + eBPF monitor + power manager):
-// each cycle puts the service to sleep, then N clients connect at once. For
+// Wake cycles on the real stack (eBPF monitor + power manager, and either the
+// simulator or a real Nomad whose Consul is the simulator's): each cycle puts
+// the service to sleep, then N clients connect at once. For
 // each cycle: the first SYN -> scale request time (the manager's cold-start
 // phase), every client's time to its response, and any client refused or
 // reset. The baseline is the service's own start time: the same fixture,
@@ -8,9 +9,14 @@ import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoPath } from '../../../agent/util/paths.js';
-import { fixtureJob, httpGet, randomServicePort, startPowerAgent, startPowerCluster, until } from '../../power/harness.js';
+import { fixtureJob, httpGet, randomServicePort, startPowerAgent, startPowerCluster, until, type PowerBackends } from '../../power/harness.js';
+import { realPowerBackends } from '../../power/real-backends.js';
+import { startRealNomad } from '../../support/real-nomad.js';
+
+export type WakeBackend = 'simulator' | 'real Nomad';
 
 export interface WakeCycles {
+  readonly backend: WakeBackend;
   readonly cycles: number;
   readonly clients: number;
   readonly startDelayMs: number;
@@ -40,25 +46,64 @@ async function measureOwnStart(address: string, startDelayMs: number): Promise<n
   }
 }
 
+/** A client that gets no answer in this long counts as hung. */
+const HUNG_MS = 30_000;
+
 async function timedGet(url: string): Promise<number> {
   const started = performance.now();
-  const reply = await httpGet(url, 60_000);
+  const reply = await httpGet(url, HUNG_MS);
   if (reply.status !== 200) throw new Error(`status ${reply.status}`);
   return performance.now() - started;
 }
 
-export async function measureWakeCycles(options: { cycles: number; clients: number; startDelayMs: number }): Promise<WakeCycles> {
-  const address = `127.${randomInt(1, 255)}.${randomInt(1, 255)}.${randomInt(2, 255)}`;
-  const result: WakeCycles = { ...options, ownStartMs: [], synToScaleMs: [], synToHealthyMs: [], clientMs: [], failures: [] };
-  for (let i = 0; i < Math.min(5, options.cycles); i += 1) result.ownStartMs.push(await measureOwnStart(address, options.startDelayMs));
+interface Stack {
+  readonly backends: PowerBackends;
+  readonly address: string;
+  readonly node: string;
+  register(job: Parameters<typeof fixtureJob>[1] & { id: string }): Promise<void>;
+  stop(): Promise<void>;
+}
 
-  const cluster = await startPowerCluster({ address });
+async function startStack(backend: WakeBackend): Promise<Stack> {
+  if (backend === 'simulator') {
+    const address = `127.${randomInt(1, 255)}.${randomInt(1, 255)}.${randomInt(2, 255)}`;
+    const cluster = await startPowerCluster({ address });
+    return {
+      backends: cluster,
+      address,
+      node: cluster.node.name,
+      register: ({ id, ...options }) => cluster.register(fixtureJob(id, options)),
+      stop: () => cluster.stop(),
+    };
+  }
+  const real = await startRealNomad();
+  const backends = realPowerBackends(real);
+  return {
+    backends,
+    address: '127.0.0.1',
+    node: real.nodeName,
+    // Real Nomad wants check intervals of at least 1 s; the task is bound to 127.0.0.1 (lo also carries ::1).
+    register: async ({ id, ...options }) => {
+      await backends.nomad.jobs.register(fixtureJob(id, { ...options, checkIntervalMs: 1000, address: '127.0.0.1' }));
+    },
+    stop: async () => {
+      await backends.close();
+      await real.stop();
+    },
+  };
+}
+
+export async function measureWakeCycles(options: { backend: WakeBackend; cycles: number; clients: number; startDelayMs: number }): Promise<WakeCycles> {
+  const stack = await startStack(options.backend);
+  const address = stack.address;
+  const result: WakeCycles = { ...options, ownStartMs: [], synToScaleMs: [], synToHealthyMs: [], clientMs: [], failures: [] };
   const port = randomServicePort();
   const url = `http://${address}:${port}/`;
   try {
-    await cluster.register(fixtureJob('bench-wake', { port, idle: '1h', startDelayMs: options.startDelayMs }));
-    await until('the service to answer', () => httpGet(url, 1000).then((r) => r.status === 200).catch(() => false), 30_000);
-    const agent = await startPowerAgent(cluster, { interfaces: ['lo'], holdLimitMs: 60_000 });
+    for (let i = 0; i < Math.min(5, options.cycles); i += 1) result.ownStartMs.push(await measureOwnStart(address, options.startDelayMs));
+    await stack.register({ id: 'bench-wake', port, idle: '1h', startDelayMs: options.startDelayMs, node: stack.node });
+    await until('the service to answer', () => httpGet(url, 1000).then((r) => r.status === 200).catch(() => false), 120_000);
+    const agent = await startPowerAgent(stack.backends, { interfaces: ['lo'], holdLimitMs: 60_000 });
     try {
       for (let cycle = 0; cycle < options.cycles; cycle += 1) {
         await agent.manager.sleep('bench-wake');
@@ -76,7 +121,7 @@ export async function measureWakeCycles(options: { cycles: number; clients: numb
       await agent.stop();
     }
   } finally {
-    await cluster.stop();
+    await stack.stop();
   }
   return result;
 }
