@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { createSilentLogger } from '../log.js';
 import { createConsulClient } from './client.js';
 import { createServiceWatcher, type DiscoveredService, type ServiceWatcher, type ServiceWatcherOptions } from './discovery.js';
-import { createFakeConsulState, startFakeConsul, type FakeConsulState } from './fake-consul.js';
+import { createFakeConsulState, startFakeConsul, type FakeConsulState } from '../../testing/support/fake-consul.js';
 
 const FAST = { rateLimit: { burst: 2, intervalMs: 20 }, backoff: { baseMs: 10, capMs: 50 } };
 

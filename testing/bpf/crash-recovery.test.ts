@@ -8,13 +8,12 @@ import { createSilentLogger } from '../../agent/log.js';
 import { createTrafficMonitor } from '../../agent/bpf/monitor.js';
 import { createNetns } from '../netns/netns.js';
 import { bpfSkipReason, hearthPrograms, OBJECT_PATH, settle, tcFilters, TEST_TC_PRIORITY } from './helpers.js';
+import { skipAll } from '../support/skip.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.js', import.meta.url));
 const skipReason = bpfSkipReason();
 
-if (skipReason !== undefined) {
-  test.skip(`crash recovery: ${skipReason}`, () => undefined);
-} else {
+if (!skipAll('crash recovery', skipReason)) {
   test.serial('start() removes the tc filters of a killed hearth run and keeps a foreign filter', async (t) => {
     const ns = await createNetns('hbpc');
     t.teardown(() => ns.destroy());

@@ -104,12 +104,6 @@ export async function settle<T>(read: () => T, done: (value: T) => boolean, dead
   return value;
 }
 
-/** A port nothing listens on (bound and released). */
-export async function freePort(host: string): Promise<number> {
-  const probe = await startEchoServer(host);
-  await probe.close();
-  return probe.port;
-}
 
 export interface BpfInventory {
   programs: Set<number>;

@@ -10,12 +10,11 @@ import { startSynEventReader } from '../../agent/bpf/syn-events.js';
 import { createSilentLogger } from '../../agent/log.js';
 import { bpfSkipReason, OBJECT_PATH, settle } from './helpers.js';
 import { craftTcpFrame, runProgramOn, TCP_SYN } from './packets.js';
+import { skipAll } from '../support/skip.js';
 
 const skipReason = bpfSkipReason();
 
-if (skipReason !== undefined) {
-  test.skip(`SYN deduplication: ${skipReason}`, () => undefined);
-} else {
+if (!skipAll('SYN deduplication', skipReason)) {
   test('a retransmitted SYN is reported once, a new connection attempt again, and nothing while awake', async (t) => {
     const lib = loadLibbpf();
     const obj = BpfObject.load(lib, OBJECT_PATH);

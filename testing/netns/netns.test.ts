@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createNetns } from './netns.js';
+import { skipAll } from '../support/skip.js';
 
 const CLIENT = fileURLToPath(new URL('./tcp-client.js', import.meta.url));
 
@@ -17,9 +18,7 @@ function linkExists(name: string, netns?: string): boolean {
   }
 }
 
-if (!isRoot) {
-  test.skip('network namespace helpers need root', () => undefined);
-} else {
+if (!skipAll('network namespace helpers', isRoot ? undefined : 'needs root')) {
   test('a namespace reaches the host over its veth pair on IPv4 and IPv6, and destroy removes everything', async (t) => {
     const ns = await createNetns('hnet');
     t.teardown(() => ns.destroy());

@@ -1,24 +1,18 @@
 // Helpers of the warm-path benchmark: nginx as a child process (the HTTP
 // service, and the reverse proxy other scale-to-zero tools put in front of
-// it), wrk runs parsed into throughput and p99, and free loopback ports.
+// it), wrk runs parsed into throughput and p99.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../../support/free-port.js';
 
 const run = promisify(execFile);
 const SERVER_CPU = '1';
 const LOAD_CPU = '0';
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface Nginx {
   readonly port: number;
