@@ -5,13 +5,14 @@ import type { Job, Task, TaskGroup } from '../agent/nomad/types.js';
 import { buildHttpCheck, buildJobShell, buildServiceRestart, buildTcpCheck, buildUpdate, commonVars, healthVars, seconds, type BuildContext } from './common.js';
 import { launcherDest, readLauncher } from './launchers.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
+import { EXPERT_PREFIX, expertServiceName } from '../agent/consul/expert-prefix.js';
 
 export const vars = z
   .object({
     job_name: ruled(RULES.name).describe('Nomad job ID'),
     model: ruled(RULES.name).describe('model name; the workers register as llamacpp-rpc-<model>'),
     model_path: ruled(RULES.absolutePath).describe('absolute path of the GGUF file on the server node'),
-    expert: ruled(RULES.name).describe('expert name; the API registers as prima-api-<expert>'),
+    expert: ruled(RULES.name).describe(`expert name; the API registers as ${EXPERT_PREFIX}<expert>`),
     worker_count: integerVar(0, 64).default(3).describe('rpc-server workers, at most one per node'),
     rpc_port: integerVar(1024, 65535).default(50052).describe('static port every rpc-server listens on'),
     api_port: integerVar(1024, 65535).default(8080).describe('static port of the OpenAI-compatible API'),
@@ -30,7 +31,6 @@ export const vars = z
 export type LlamacppRpcVars = z.output<typeof vars>;
 
 export const workerServiceName = (model: string): string => `llamacpp-rpc-${model}`;
-export const expertServiceName = (expert: string): string => `prima-api-${expert}`;
 
 /** The template that lists healthy workers as "addr:port," (consul-template's `service` returns passing instances only). */
 export function renderWorkersTemplate(model: string): string {

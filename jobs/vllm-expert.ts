@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Job, Task } from '../agent/nomad/types.js';
 import { buildHttpCheck, buildJobShell, buildServiceRestart, buildUpdate, commonVars, healthVars, seconds, type BuildContext } from './common.js';
-import { expertServiceName } from './llamacpp-rpc.js';
+import { EXPERT_PREFIX, expertServiceName } from '../agent/consul/expert-prefix.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
 
 /** The port vLLM listens on inside its container. */
@@ -11,7 +11,7 @@ const CONTAINER_PORT = 8000;
 export const vars = z
   .object({
     job_name: ruled(RULES.name).describe('Nomad job ID'),
-    expert: ruled(RULES.name).describe('expert name; the API registers as prima-api-<expert>'),
+    expert: ruled(RULES.name).describe(`expert name; the API registers as ${EXPERT_PREFIX}<expert>`),
     model: ruled(RULES.name).describe('model name (catalog name), recorded in the service meta'),
     model_repo: ruled(RULES.repoId).describe('repository id vLLM loads, OWNER/NAME'),
     image: ruled(RULES.image).default('vllm/vllm-openai:v0.6.3').describe('vLLM image with a pinned tag'),

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import { bpfError } from './bpf-error.js';
-import type { SynEvent } from './monitor.js';
+import type { SynEvent } from './types.js';
 import type { SynWorkerData, SynWorkerMessage } from './syn-event-worker.js';
 
 const POLL_MS = 100;

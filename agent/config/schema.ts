@@ -1,6 +1,7 @@
 // The single definition of hearth's configuration. Types come from z.infer;
 // every object is .strict() so an unknown key is an error, not a silent no-op.
 import { z } from 'zod';
+import { EXPERT_PREFIX } from '../consul/expert-prefix.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 
 const httpUrl = z.string().refine((value) => {
@@ -87,7 +88,7 @@ export const configSchema = z
     discovery: z
       .object({
         /** Services whose names start with this are the experts the agent watches. */
-        expertPrefix: z.string().regex(/^[a-z0-9-]+$/).default('prima-api-'),
+        expertPrefix: z.string().regex(/^[a-z0-9-]+$/).default(EXPERT_PREFIX),
         /** How long one blocking query may wait. */
         wait: duration(1000, 600_000).default('5m'),
       })
