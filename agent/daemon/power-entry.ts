@@ -4,6 +4,7 @@
 // build: its routes still answer (saying power management is disabled) and its
 // metrics are still served, but the native library and the BPF loader are
 // never imported, so an agent without power management does not carry them.
+import { HearthError } from '../errors.js';
 import type { AgentModule, ModuleDeps } from './modules.js';
 
 export async function createPowerEntry(deps: ModuleDeps): Promise<AgentModule> {
@@ -16,7 +17,7 @@ export async function createPowerEntry(deps: ModuleDeps): Promise<AgentModule> {
     ...daemonPowerDeps(deps, deps.metricsRegistry),
     // start() returns before asking for a monitor when power.enabled is false.
     createMonitor: () => {
-      throw new Error('power management is disabled (power.enabled = false): no traffic monitor');
+      throw new HearthError('HEARTH_ERR_POWER', 'power management is disabled (power.enabled = false): no traffic monitor');
     },
     defaultInterfaces: () => [],
   });
