@@ -5,7 +5,7 @@
 // metrics are still served, but the native library and the BPF loader are
 // never imported, so an agent without power management does not carry them.
 import { HearthError } from '../errors.js';
-import type { AgentModule, ModuleDeps } from './modules.js';
+import type { AgentModule, ModuleDeps } from './module-contract.js';
 
 export async function createPowerEntry(deps: ModuleDeps): Promise<AgentModule> {
   if (deps.config.power.enabled) {
