@@ -2,10 +2,16 @@
 // node, and a llama-server that offloads to whichever workers are healthy.
 import { z } from 'zod';
 import type { Job, Task, TaskGroup } from '../agent/nomad/types.js';
-import { buildHttpCheck, buildJobShell, buildServiceRestart, buildTcpCheck, buildUpdate, commonVars, healthVars, seconds, type BuildContext } from './common.js';
+import { buildExpertService, buildJobShell, buildServiceRestart, buildTcpCheck, buildUpdate, commonVars, healthVars, seconds, type BuildContext } from './common.js';
 import { launcherDest, readLauncher } from './launchers.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
-import { EXPERT_PREFIX, expertServiceName } from '../agent/consul/expert-prefix.js';
+import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
+
+/** Where the llama.cpp binaries are on the nodes (this pool and a prima-expert on it). */
+export const llamacppBinaryVars = {
+  llama_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/llama-server').describe('llama-server binary on the nodes'),
+  rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/rpc-server').describe('rpc-server binary on the nodes'),
+};
 
 export const vars = z
   .object({
@@ -21,8 +27,7 @@ export const vars = z
     server_memory_mb: integerVar(64, 2_097_152).default(4096).describe('memory reserved for llama-server, in MiB'),
     worker_memory_mb: integerVar(64, 2_097_152).default(2048).describe('memory reserved per rpc-server, in MiB'),
     node: ruled(RULES.nodeName).optional().describe('pin llama-server to this Nomad node'),
-    llama_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/llama-server').describe('llama-server binary on the nodes'),
-    rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/rpc-server').describe('rpc-server binary on the nodes'),
+    ...llamacppBinaryVars,
     ...commonVars,
     ...healthVars,
   })
@@ -90,16 +95,7 @@ function buildServerTask(v: LlamacppRpcVars): Task {
         Splay: seconds(5),
       },
     ],
-    Services: [
-      {
-        Name: expertServiceName(v.expert),
-        PortLabel: 'http',
-        Provider: 'consul',
-        Tags: ['openai', 'llamacpp', `model-${v.model}`],
-        Meta: { model: v.model, backend: 'llamacpp-rpc' },
-        Checks: [buildHttpCheck('api-health', 'http', v)],
-      },
-    ],
+    Services: [buildExpertService(v, 'llamacpp', 'llamacpp-rpc')],
     Resources: { CPU: 2000, MemoryMB: v.server_memory_mb },
     KillTimeout: seconds(v.kill_timeout_s),
     KillSignal: 'SIGTERM',

@@ -22,8 +22,7 @@ export const vars = z
     api_port: integerVar(1024, 65535).default(8080).describe('static port of the OpenAI-compatible API'),
     rpc_port: integerVar(1024, 65535).default(50052).describe('static port of the rpc-server workers'),
     node: ruled(RULES.nodeName).optional().describe('pin the API server to this Nomad node'),
-    llama_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/llama-server').describe('llama-server binary on the nodes'),
-    rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/rpc-server').describe('rpc-server binary on the nodes'),
+    ...llamacppRpc.llamacppBinaryVars,
     ...commonVars,
     ...healthVars,
   })

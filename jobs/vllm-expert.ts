@@ -1,8 +1,8 @@
 // A vLLM OpenAI-compatible server on a GPU node, through the docker driver.
 import { z } from 'zod';
 import type { Job, Task } from '../agent/nomad/types.js';
-import { buildHttpCheck, buildJobShell, buildServiceRestart, buildUpdate, commonVars, healthVars, seconds, type BuildContext } from './common.js';
-import { EXPERT_PREFIX, expertServiceName } from '../agent/consul/expert-prefix.js';
+import { buildExpertService, buildJobShell, buildServiceRestart, buildUpdate, commonVars, healthVars, seconds, type BuildContext } from './common.js';
+import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
 
 /** The port vLLM listens on inside its container. */
@@ -43,16 +43,7 @@ function buildTask(v: VllmExpertVars): Task {
     Name: 'vllm',
     Driver: 'docker',
     Config: { image: v.image, ports: ['http'], args: buildArgs(v), shm_size: 2_147_483_648 },
-    Services: [
-      {
-        Name: expertServiceName(v.expert),
-        PortLabel: 'http',
-        Provider: 'consul',
-        Tags: ['openai', 'vllm', `model-${v.model}`],
-        Meta: { model: v.model, backend: 'vllm' },
-        Checks: [buildHttpCheck('api-health', 'http', v)],
-      },
-    ],
+    Services: [buildExpertService(v, 'vllm', 'vllm')],
     Resources: {
       CPU: 4000,
       MemoryMB: v.memory_mb,

@@ -10,7 +10,7 @@ import { repoPath } from '../util/paths.js';
 import { attach, detach, newAttachment, type Attachment } from './attachment.js';
 import { BpfObject } from './bpf-object.js';
 import { loadLibbpf } from './libbpf.js';
-import { createServiceMaps, type ServiceEntry, type ServiceMaps } from './service-maps.js';
+import { openServiceMaps, type ServiceEntry, type ServiceMaps } from './service-maps.js';
 import { HEARTH_TC_PRIORITY } from './tc.js';
 import type { ServiceCounters, SynEvent, WatchedService } from './types.js';
 import { parseWatchedService } from './watched-service.js';
@@ -112,17 +112,7 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
     const obj = BpfObject.load(lib, objectPath);
     const attachment = newAttachment(lib, obj);
     try {
-      const maps = createServiceMaps(
-        lib,
-        {
-          services: obj.mapFd('services'),
-          serviceStats: obj.mapFd('service_stats'),
-          conns: obj.mapFd('conns'),
-          holdSockets: obj.mapFd('hold_sockets'),
-          watchedPorts: obj.mapFd('watched_ports'),
-        },
-        lib.libbpf_num_possible_cpus(),
-      );
+      const maps = openServiceMaps(lib, obj);
       for (const entry of services.values()) maps.write(entry);
       await attach(attachment, { ifnames, tcPriority, netnsPath, log, deliver });
       running = { attachment, maps };

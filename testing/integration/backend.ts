@@ -1,7 +1,7 @@
 // Where the integration suite's Nomad and Consul come from: the simulator
 // always, and real `nomad agent -dev` + `consul agent -dev` when both
 // binaries are on PATH. Each test file runs its cases once per backend.
-import { startSimCluster } from '../support/sim-harness.js';
+import { startSimCluster, type SimNode } from '../support/sim-harness.js';
 import { findRealBinaries, startRealCluster } from './real-binaries.js';
 
 export type BackendKind = 'simulator' | 'real';
@@ -20,12 +20,8 @@ export interface ClusterBackend {
   stop(): Promise<void>;
 }
 
-export interface ClusterNode {
-  readonly name: string;
-  readonly address: string;
-  readonly nomadAddr: string;
-  readonly consulAddr: string;
-}
+/** The name, the loopback address its agent listens on, and its local Nomad and Consul. */
+export type ClusterNode = SimNode;
 
 /** The backends to run against here: the simulator, plus the real binaries when present. */
 export function availableBackends(): { kinds: BackendKind[]; realSkipReason: string | undefined } {
