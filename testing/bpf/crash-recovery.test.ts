@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { createSilentLogger } from '../../agent/log.js';
 import { createTrafficMonitor } from '../../agent/bpf/monitor.js';
 import { createNetns } from '../netns/netns.js';
-import { bpfSkipReason, hearthPrograms, OBJECT_PATH, settle, tcFilters, TEST_TC_PRIORITY } from './helpers.js';
+import { bpfSkipReason, hearthPrograms, OBJECT_PATH, tcFilters, TEST_TC_PRIORITY } from './helpers.js';
 import { skipAll } from '../support/skip.js';
+import { settle } from '../support/wait-for.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.js', import.meta.url));
 const skipReason = bpfSkipReason();
@@ -55,7 +56,7 @@ if (!skipAll('crash recovery', skipReason)) {
     const remaining = await settle(
       () => new Set(hearthPrograms().map((p) => p.id)),
       (ids) => childPrograms.every((id) => !ids.has(id)),
-      10_000,
+      { timeoutMs: 10_000 },
     );
     t.is(childPrograms.length, 2);
     t.deepEqual(childPrograms.filter((id) => remaining.has(id)), []);

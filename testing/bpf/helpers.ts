@@ -93,16 +93,6 @@ export async function closeSocket(socket: Socket): Promise<void> {
   await closed;
 }
 
-/** Polls `read` until `done` holds or the deadline passes; returns the last value read. */
-export async function settle<T>(read: () => T, done: (value: T) => boolean, deadlineMs = 3000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  let value = read();
-  while (!done(value) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 20));
-    value = read();
-  }
-  return value;
-}
 
 
 export interface BpfInventory {

@@ -8,9 +8,10 @@ import type { SynEvent } from '../../agent/bpf/monitor.js';
 import { openServiceMaps } from '../../agent/bpf/service-maps.js';
 import { startSynEventReader } from '../../agent/bpf/syn-events.js';
 import { createSilentLogger } from '../../agent/log.js';
-import { bpfSkipReason, OBJECT_PATH, settle } from './helpers.js';
+import { bpfSkipReason, OBJECT_PATH } from './helpers.js';
 import { craftTcpFrame, runProgramOn, TCP_SYN } from './packets.js';
 import { skipAll } from '../support/skip.js';
+import { settle } from '../support/wait-for.js';
 
 const skipReason = bpfSkipReason();
 

@@ -9,10 +9,11 @@ import { createTrafficMonitor, type SynEvent, type TrafficMonitor } from '../../
 import { createNetns } from '../netns/netns.js';
 import { freePort } from '../support/free-port.js';
 import {
-  bpfInventory, bpfSkipReason, objectInventory, tcProgramIds, type BpfInventory, closeSocket, connectTo, hearthPrograms, OBJECT_PATH, roundTrip, settle,
+  bpfInventory, bpfSkipReason, objectInventory, tcProgramIds, type BpfInventory, closeSocket, connectTo, hearthPrograms, OBJECT_PATH, roundTrip,
   startEchoServer, tcFilters, tcFiltersAt, TEST_TC_PRIORITY, uniqueLoopback,
 } from './helpers.js';
 import { skipAll } from '../support/skip.js';
+import { settle } from '../support/wait-for.js';
 
 const CLIENT = fileURLToPath(new URL('../netns/tcp-client.js', import.meta.url));
 const skipReason = bpfSkipReason();

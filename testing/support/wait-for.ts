@@ -1,11 +1,30 @@
-// Polls until a condition holds or a deadline passes. The deadline is a
-// failure guard, never a speed assertion: on a loaded machine it only has to
-// be long enough, and the error names what was awaited and the last error.
+// Polling until a condition holds, for tests and benchmarks. The deadline is
+// a failure guard, never a speed assertion: on a loaded machine it only has
+// to be long enough. waitFor fails naming what was awaited (and the last
+// error); settle resolves with the last value read either way, so the
+// assertion after it shows what was seen.
 export interface WaitForOptions {
-  /** How long to keep trying before failing (default 15 s). */
+  /** How long to keep trying before giving up (default 15 s). */
   readonly timeoutMs?: number;
-  /** Pause between tries (default 100 ms). */
+  /** Pause between tries (default 50 ms). */
   readonly intervalMs?: number;
+}
+
+type Outcome<T> = { readonly value: T } | { readonly lastError: unknown };
+
+async function poll<T>(read: () => Promise<T | undefined | false> | T | undefined | false, options: WaitForOptions): Promise<Outcome<T>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await read();
+      if (value !== undefined && value !== false) return { value };
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) return { lastError };
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+  }
 }
 
 /**
@@ -18,19 +37,19 @@ export async function waitFor<T>(
   read: () => Promise<T | undefined | false> | T | undefined | false,
   options: WaitForOptions = {},
 ): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await read();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out waiting for ${what}${why}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
-  }
+  const outcome = await poll(read, options);
+  if ('value' in outcome) return outcome.value;
+  const why = outcome.lastError instanceof Error ? ` (last error: ${outcome.lastError.message})` : '';
+  throw new Error(`timed out waiting for ${what}${why}`);
+}
+
+/** Reads until `done(value)` holds or the deadline passes (default 3 s) and resolves with the last value read. */
+export async function settle<T>(read: () => T, done: (value: T) => boolean, options: WaitForOptions = {}): Promise<T> {
+  let last = read();
+  if (done(last)) return last;
+  await poll(() => {
+    last = read();
+    return done(last);
+  }, { timeoutMs: 3000, intervalMs: 20, ...options });
+  return last;
 }
