@@ -151,6 +151,37 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    twin: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** The folder of persona files (router.md, code.md, ...); unset: the repository's prompts/ or /etc/hearth/prompts. */
+        prompts: filePath.optional(),
+        /** The OpenAI-compatible base URL of the router model (".../v1"); unset: the first expert named prima-api-router, else the first expert listed. */
+        routerUrl: httpUrl.optional(),
+        /** The model name sent to the router and experts when their Meta names none. */
+        model: z.string().min(1).max(200).default('default'),
+        /** Turns of a conversation kept in short-term memory. */
+        shortTermTurns: z.number().int().min(1).max(100).default(10),
+        /** The context budget (tokens, estimated at 4 characters each) the history is trimmed to. */
+        contextTokens: z.number().int().min(256).max(1_000_000).default(4096),
+        /** Largest user message accepted, in characters. */
+        maxMessageChars: z.number().int().min(1).max(1_000_000).default(16_000),
+        /** Longest one answer may take, start to end. */
+        turnTimeout: duration(1000, 3_600_000).default('10m'),
+        /** The expert whose /v1/embeddings embeds long-term memory; unset: the first expert named prima-api-embed*, else the local embedder. */
+        embeddingExpert: z.string().regex(/^[a-z0-9-]+$/).optional(),
+        /** Long-term memories retrieved for each question. */
+        recall: z.number().int().min(0).max(50).default(3),
+      })
+      .strict()
+      .default({}),
+    approvals: z
+      .object({
+        /** How long a sensitive tool call waits for a person before it counts as denied. */
+        deadline: duration(1000, 86_400_000).default('2m'),
+      })
+      .strict()
+      .default({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
