@@ -168,8 +168,6 @@ export const configSchema = z
         maxMessageChars: z.number().int().min(1).max(1_000_000).default(16_000),
         /** Longest one answer may take, start to end. */
         turnTimeout: duration(1000, 3_600_000).default('10m'),
-        /** The expert whose /v1/embeddings embeds long-term memory; unset: the first expert named prima-api-embed*, else the local embedder. */
-        embeddingExpert: z.string().regex(/^[a-z0-9-]+$/).optional(),
         /** Long-term memories retrieved for each question. */
         recall: z.number().int().min(0).max(50).default(3),
       })
