@@ -42,7 +42,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
 
   // Routes are collected before start(); each call reaches what start() built.
   const lazy = (): Route[] => {
-    const names = ['POST /api/v1/conversations', 'GET /api/v1/conversations', 'GET /api/v1/conversations/:id', 'DELETE /api/v1/conversations/:id', 'POST /api/v1/conversations/:id/messages', 'GET /api/v1/approvals', 'GET /api/v1/approvals/:id', 'POST /api/v1/approvals/:id', 'GET /api/v1/memory', 'GET /api/v1/memory/short-term', 'DELETE /api/v1/memory/short-term', 'GET /api/v1/memory/long-term', 'GET /api/v1/memory/export', 'POST /api/v1/memory/import', 'GET /api/v1/prompts', 'GET /api/v1/prompts/:name'];
+    const names = ['POST /api/v1/conversations', 'GET /api/v1/conversations', 'GET /api/v1/conversations/:id', 'DELETE /api/v1/conversations/:id', 'POST /api/v1/conversations/:id/messages', 'GET /api/v1/approvals', 'GET /api/v1/approvals/:id', 'POST /api/v1/approvals/:id', 'GET /api/v1/memory', 'GET /api/v1/memory/short-term', 'DELETE /api/v1/memory/short-term', 'GET /api/v1/memory/long-term', 'DELETE /api/v1/memory/long-term', 'GET /api/v1/memory/export', 'POST /api/v1/memory/import', 'GET /api/v1/prompts', 'GET /api/v1/prompts/:name'];
     return names.map((key) => {
       const [method, path] = key.split(' ') as [Route['method'], string];
       return {

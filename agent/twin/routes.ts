@@ -177,6 +177,12 @@ export function createTwinRoutes(deps: TwinRouteDeps): Route[] {
         return json(200, { memories: q === null || q.trim() === '' ? deps.longTerm.list(limit) : deps.longTerm.search(q, limit), total: deps.longTerm.count() });
       },
     },
+    {
+      method: 'DELETE',
+      path: '/api/v1/memory/long-term',
+      auth: 'token',
+      handler: () => json(200, { removed: twin.clearLongTerm() }),
+    },
     { method: 'GET', path: '/api/v1/memory/export', auth: 'token', handler: () => ({ status: 200, json: deps.memoryFile.export(), headers: { 'content-disposition': 'attachment; filename="hearth-memory.json"' } }) },
     {
       method: 'POST',

@@ -60,6 +60,8 @@ export interface Twin {
   idle(): Promise<void>;
   memorySummary(): { shortTerm: { conversation: string; turns: number }[]; longTerm: number };
   clearShortTerm(conversationId: string | undefined): number;
+  /** Forgets every long-term memory; resolves how many. */
+  clearLongTerm(): number;
   stop(): Promise<void>;
 }
 
@@ -220,6 +222,11 @@ export function createTwin(deps: TwinDeps): Twin {
     clearShortTerm(conversationId) {
       if (conversationId !== undefined) deps.conversations.require(conversationId);
       const removed = deps.conversations.clearShortTerm(conversationId);
+      deps.publish({ topic: 'memory', change: 'cleared' });
+      return removed;
+    },
+    clearLongTerm() {
+      const removed = deps.longTerm.clear();
       deps.publish({ topic: 'memory', change: 'cleared' });
       return removed;
     },
