@@ -4,7 +4,7 @@
 // health into /health. A module that fails to start leaves the agent running,
 // degraded, with the failure as the reason.
 import { createJoinModule } from '../join/module.js';
-import type { ModuleEntry } from './module-contract.js';
+import type { AgentModule, ModuleEntry } from './module-contract.js';
 import { createPowerEntry } from './power-entry.js';
 
 export type { AgentModule, ModuleDeps, ModuleEntry } from './module-contract.js';

@@ -18,6 +18,14 @@ const ALLOWED: Readonly<Record<string, Allowed>> = {
     count: 1,
     reason: "the caller's own abort becomes an Error named AbortError, the platform's way to say 'stopped'; isAbortError and every loop recognise it by that name and treat it as stop, not failure",
   },
+  'agent/tools/invoke.ts': {
+    count: 1,
+    reason: "the rejection that ends a tool call when the turn is cancelled: a cancellation the pipeline reports as the call's 'aborted' outcome, not a failure",
+  },
+  'agent/twin/twin.ts': {
+    count: 5,
+    reason: 'reasons handed to AbortController.abort() (conversation deleted, newer message, turn timeout, client gone, agent stopping): they say why a turn stopped, and the turn ends "interrupted", not failed',
+  },
   'agent/power/hold-server.ts': {
     count: 1,
     reason: 'agent/power is being split into smaller modules in a change of its own, which moves these errors to catalog codes',
