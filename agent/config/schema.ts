@@ -46,6 +46,115 @@ const tlsFields = {
   clientKey: filePath.optional(),
 };
 
+const positiveInt = (max: number) => z.number().int().min(1).max(max);
+
+/** A host pattern for the browser's URL rules: `example.org`, `*.example.org`, or an IP/CIDR such as `127.0.0.1/32`. */
+const hostRule = z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(\/\d{1,3})?$|^[0-9a-fA-F:]+(\/\d{1,3})?$/, {
+  message: 'expected a host name, *.domain, an IP address or a CIDR range',
+});
+
+const toolsSchema = z
+  .object({
+    ssh: z
+      .object({
+        /** Hosts come from this Ansible inventory (and discovery); unset: join.inventory. */
+        inventory: filePath.optional(),
+        /** OpenSSH known_hosts the host key is checked against; an unknown or changed key is refused. */
+        knownHosts: filePath.default('/etc/hearth/ssh/known_hosts'),
+        /** The private key used to sign in. */
+        privateKey: filePath.default('/etc/hearth/ssh/id_ed25519'),
+        /** The remote user, unless the inventory names ansible_user. */
+        user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).default('hearth'),
+        /** Only when set is password authentication tried. */
+        password: token.optional(),
+        port: z.number().int().min(1).max(65535).default(22),
+        timeout: duration(1000, 3_600_000).default('60s'),
+        outputLimit: positiveInt(10_000_000).default(64_000),
+      })
+      .strict()
+      .default({}),
+    codeRunner: z
+      .object({
+        /** 'auto': Docker when its socket answers, bubblewrap otherwise. */
+        backend: z.enum(['auto', 'bubblewrap', 'docker']).default('auto'),
+        /**
+         * The image the Docker backend runs, pinned by digest (name@sha256:...). No default: the operator pins
+         * the digest they have vetted; without one the Docker backend is off and 'auto' uses bubblewrap.
+         */
+        image: z.string().regex(/^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?@sha256:[0-9a-f]{64}$/, { message: 'expected an image pinned by digest (name@sha256:...)' }).optional(),
+        /** The interpreter the bubblewrap backend runs (inside a read-only view of the root). */
+        python: filePath.default('/usr/bin/python3'),
+        cpuSeconds: positiveInt(3600).default(10),
+        memoryMb: z.number().int().min(32).max(65536).default(256),
+        processes: positiveInt(4096).default(32),
+        wallTime: duration(100, 3_600_000).default('30s'),
+        outputLimit: positiveInt(10_000_000).default(64_000),
+      })
+      .strict()
+      .default({}),
+    ansible: z
+      .object({
+        /** Playbooks may only come from these directories; unset: the repository's ansible/. */
+        playbookDirs: z.array(filePath).optional(),
+        /** The inventory passed with -i; unset: join.inventory. */
+        inventory: filePath.optional(),
+        command: filePath.default('ansible-playbook'),
+        timeout: duration(1000, 86_400_000).default('30m'),
+        outputLimit: positiveInt(10_000_000).default(64_000),
+      })
+      .strict()
+      .default({}),
+    browser: z
+      .object({
+        /** The node's Chromium; a browser is never downloaded. */
+        executablePath: filePath.default('/usr/bin/chromium'),
+        /** Hosts allowed even in private, loopback or link-local ranges (which are otherwise denied). */
+        allow: z.array(hostRule).default([]),
+        /** Hosts always refused. */
+        deny: z.array(hostRule).default([]),
+        timeout: duration(1000, 600_000).default('30s'),
+        outputLimit: positiveInt(1_000_000).default(20_000),
+      })
+      .strict()
+      .default({}),
+    vision: z
+      .object({
+        camera: z
+          .discriminatedUnion('kind', [
+            z.object({ kind: z.literal('http'), url: httpUrl }).strict(),
+            z.object({ kind: z.literal('v4l2'), device: z.string().regex(/^\/dev\/video\d{1,3}$/), ffmpeg: filePath.default('ffmpeg') }).strict(),
+          ])
+          .optional(),
+        /** The vision expert: a discovered expert's name, or a fixed OpenAI-compatible base URL. */
+        expert: z.string().regex(/^[a-z0-9-]+$/).optional(),
+        url: httpUrl.optional(),
+        model: z.string().min(1).default('vision'),
+        timeout: duration(1000, 600_000).default('60s'),
+        outputLimit: positiveInt(100_000).default(4000),
+      })
+      .strict()
+      .default({}),
+    mcp: z
+      .object({
+        /** Serve the tools over MCP at /mcp (bearer token). */
+        enabled: z.boolean().default(true),
+        /** How often a call waiting for approval tells the client it is still waiting. */
+        progressEvery: duration(100, 60_000).default('5s'),
+      })
+      .strict()
+      .default({}),
+    a2a: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** The URL peers reach this agent at, written into the agent card; unset: http://<node address>:<port>. */
+        publicUrl: httpUrl.optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .default({});
+
 export const configSchema = z
   .object({
     node: z
@@ -151,6 +260,8 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** The twin's tools: what each may reach. Every tool refuses what its section does not allow. */
+    tools: toolsSchema,
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -164,4 +275,4 @@ export type HearthConfig = z.infer<typeof configSchema>;
 export type HearthConfigInput = z.input<typeof configSchema>;
 
 /** Key paths whose values are secrets: redacted wherever the config is shown. */
-export const SECRET_PATHS: readonly string[] = ['api.token', 'nomad.token', 'consul.token'];
+export const SECRET_PATHS: readonly string[] = ['api.token', 'nomad.token', 'consul.token', 'tools.ssh.password'];
