@@ -11,6 +11,7 @@ import type { PartHealth } from './health-model.js';
 import type { NodeIdentity } from './node-identity.js';
 import type { AgentBackends } from './backends.js';
 import type { EventBus } from './event-bus.js';
+import type { ToolInvoker } from '../tools/invoke.js';
 import { createJoinModule } from '../join/module.js';
 import { createPowerEntry } from './power-entry.js';
 
@@ -42,9 +43,14 @@ export interface ModuleEntry {
   create(deps: ModuleDeps): AgentModule | Promise<AgentModule>;
 }
 
-/** The twin reads power states and sets idle timeouts through the power module's routes, handed over here. */
+/**
+ * The twin reads power states and sets idle timeouts through the power module's routes, handed over here;
+ * MCP serves the twin's tool pipeline (when the twin module offers it as `tools()`) and A2A asks the twin
+ * through its routes.
+ */
 function moduleEntries(): readonly ModuleEntry[] {
   let power: AgentModule | undefined;
+  let twin: (AgentModule & { tools?: () => ToolInvoker | undefined }) | undefined;
   return [
     { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
     { name: 'power', create: async (deps) => (power = await createPowerEntry(deps)) },
@@ -52,7 +58,21 @@ function moduleEntries(): readonly ModuleEntry[] {
       name: 'twin',
       create: async (deps) => {
         const { createTwinModule } = await import('../twin/module.js');
-        return createTwinModule(deps, { powerRoutes: () => power?.routes ?? [] });
+        return (twin = createTwinModule(deps, { powerRoutes: () => power?.routes ?? [] }));
+      },
+    },
+    {
+      name: 'mcp',
+      create: async (deps) => {
+        const { createMcpModule } = await import('../mcp/module.js');
+        return createMcpModule({ config: deps.config, log: deps.log, tools: () => twin?.tools?.() });
+      },
+    },
+    {
+      name: 'a2a',
+      create: async (deps) => {
+        const { createA2aModule } = await import('../a2a/module.js');
+        return createA2aModule({ config: deps.config, log: deps.log, node: deps.node, listExperts: deps.listExperts, twinRoutes: () => twin?.routes ?? [] });
       },
     },
   ];

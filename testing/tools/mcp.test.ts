@@ -11,9 +11,9 @@ import { createSilentLogger } from '../../agent/log.js';
 import { mcpRoutes } from '../../agent/mcp/http-routes.js';
 import { runPythonCode } from '../../agent/tools/code-runner.js';
 import { BWRAP } from '../../agent/tools/sandbox/bubblewrap.js';
+import { createToolInvoker } from '../../agent/tools/invoke.js';
 import { bindTool } from '../../agent/tools/tool.js';
 import { HEARTH_BIN } from '../integration/agent-process.js';
-import { createStandInInvoker } from '../support/stand-in-invoker.js';
 import { createTestGate } from '../support/test-gate.js';
 import { echoTool, recordTool } from '../support/test-tools.js';
 
@@ -23,7 +23,7 @@ async function startAgent(t: import('ava').ExecutionContext, options: { ttlMs?: 
   const runs: string[] = [];
   const gate = createTestGate({ ttlMs: options.ttlMs ?? 30_000 });
   const codeRunner = { config: configSchema.parse({ tools: { codeRunner: { backend: 'bubblewrap' } } }).tools.codeRunner };
-  const invoker = createStandInInvoker([bindTool(echoTool, undefined), bindTool(recordTool, { runs }), bindTool(runPythonCode, codeRunner)], gate.gate);
+  const invoker = createToolInvoker({ tools: [bindTool(echoTool, undefined), bindTool(recordTool, { runs }), bindTool(runPythonCode, codeRunner)], gate: gate.gate, log: createSilentLogger() });
   const server = createApiServer({
     listen: '127.0.0.1:0',
     token: TOKEN,
