@@ -45,6 +45,8 @@ export async function runSandboxed(argv: readonly string[], code: string, limits
   const child = spawn(program, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
+    // The sandbox never sees the agent's working directory (nobody may not even reach it).
+    cwd: '/',
     env: {},
     ...(options.runAs !== undefined && process.getuid?.() === 0 ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
   });
