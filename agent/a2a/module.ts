@@ -20,9 +20,13 @@ export interface A2aModuleDeps {
   readonly twinRoutes: () => readonly Route[];
 }
 
-/** The URL peers reach: tools.a2a.publicUrl, else the node's address on the API port. */
-export function publicBaseUrl(config: HearthConfig, node: NodeIdentity): string {
+/**
+ * The URL peers reach: tools.a2a.publicUrl; else the host and port the peer itself used (its Host header, when
+ * it is a plain host:port); else the node's address on the API port.
+ */
+export function publicBaseUrl(config: HearthConfig, node: NodeIdentity, host: string | undefined): string {
   if (config.tools.a2a.publicUrl !== undefined) return config.tools.a2a.publicUrl;
+  if (host !== undefined && /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(host)) return `http://${host}`;
   const { port } = parseListenAddress(config.api.listen);
   return formatReachableUrl({ host: node.address, port });
 }
@@ -41,7 +45,7 @@ export function createA2aModule(deps: A2aModuleDeps): AgentModule {
   const experts = () => expertNames(deps.listExperts(), deps.config.discovery.expertPrefix);
   const twin = createTwinRoutesPort({ routes: deps.twinRoutes, experts });
   return {
-    routes: a2aRoutes({ baseUrl: publicBaseUrl(deps.config, deps.node), version: hearthVersion(), experts, executor: createTwinExecutor({ twin, log: deps.log }) }),
+    routes: a2aRoutes({ baseUrl: (host) => publicBaseUrl(deps.config, deps.node, host), version: hearthVersion(), experts, executor: createTwinExecutor({ twin, log: deps.log }) }),
     start: () => undefined,
     stop: () => undefined,
   };

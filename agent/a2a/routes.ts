@@ -12,12 +12,15 @@ import {
   validateVersion,
   type AgentExecutor,
 } from '@a2a-js/sdk/server';
-import type { Route } from '../http-api/route.js';
+import type { Route, RouteRequest } from '../http-api/route.js';
 import { A2A_PATH, buildAgentCard } from './agent-card.js';
 
 export interface A2aRouteDeps {
-  /** The URL peers reach this agent at (the card names the endpoint under it). */
-  readonly baseUrl: string;
+  /**
+   * The URL peers reach this agent at (the card names the endpoint under it), given the Host header of the
+   * request asking: a configured public URL ignores it; otherwise the card names the address the peer used.
+   */
+  readonly baseUrl: (host: string | undefined) => string;
   readonly version: string;
   readonly experts: () => readonly { name: string; description?: string }[];
   readonly executor: AgentExecutor;
@@ -34,14 +37,14 @@ async function* sse(stream: AsyncGenerator<unknown, void, undefined>, id: unknow
 }
 
 export function a2aRoutes(deps: A2aRouteDeps): Route[] {
-  const card = () => buildAgentCard({ baseUrl: deps.baseUrl, version: deps.version, experts: deps.experts() });
+  const card = (req: RouteRequest) => buildAgentCard({ baseUrl: deps.baseUrl(req.raw?.headers.host), version: deps.version, experts: deps.experts() });
   // Tasks and their event buses outlive a request; the handler is made per request so the card it
   // serves (its skills follow discovery) is current.
   const tasks = new InMemoryTaskStore();
   const buses = new DefaultExecutionEventBusManager();
 
   return [
-    { method: 'GET', path: `/${AGENT_CARD_PATH.replace(/^\//, '')}`, auth: 'none', handler: () => ({ status: 200, json: card() }) },
+    { method: 'GET', path: `/${AGENT_CARD_PATH.replace(/^\//, '')}`, auth: 'none', handler: (req) => ({ status: 200, json: card(req) }) },
     {
       method: 'POST',
       path: A2A_PATH,
@@ -56,7 +59,7 @@ export function a2aRoutes(deps: A2aRouteDeps): Route[] {
           headers: req.raw.headers,
           ...(requestedVersion === undefined ? {} : { requestedVersion }),
         });
-        const current = card();
+        const current = card(req);
         const transport = new JsonRpcTransportHandler(new DefaultRequestHandler(current, tasks, deps.executor, buses));
         const id = (req.body as { id?: unknown } | undefined)?.id;
         try {

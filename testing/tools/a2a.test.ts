@@ -19,7 +19,7 @@ async function startGateway(t: import('ava').ExecutionContext) {
     listen: `127.0.0.1:${port}`,
     token: TOKEN,
     log: createSilentLogger(),
-    routes: a2aRoutes({ baseUrl: base, version: 'test', experts: () => twin.experts(), executor: createTwinExecutor({ twin, log: createSilentLogger() }) }),
+    routes: a2aRoutes({ baseUrl: () => base, version: 'test', experts: () => twin.experts(), executor: createTwinExecutor({ twin, log: createSilentLogger() }) }),
   });
   await server.start();
   t.teardown(() => server.stop());
