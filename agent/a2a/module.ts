@@ -1,6 +1,6 @@
 // The A2A gateway as an agent module: the agent card and /a2a on the agent's
 // API server, asking the twin through its own routes.
-import type { AgentModule } from '../daemon/modules.js';
+import type { AgentModule } from '../daemon/module-contract.js';
 import type { NodeIdentity } from '../daemon/node-identity.js';
 import type { HearthConfig } from '../config/schema.js';
 import type { Route } from '../http-api/route.js';

@@ -2,7 +2,7 @@
 // pipeline the twin built (handed over by the composition of modules). Until
 // that pipeline exists the endpoint lists no tools and says why on a call
 // (it does not mark the agent degraded: MCP is an extra way in, not a part).
-import type { AgentModule } from '../daemon/modules.js';
+import type { AgentModule } from '../daemon/module-contract.js';
 import type { HearthConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { InvocationResult } from '../tools/invoke.js';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../integration/real-binaries.js';
+import { freePort } from './free-port.js';
 
 export const SSHD = '/usr/sbin/sshd';
 

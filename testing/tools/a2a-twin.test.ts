@@ -6,7 +6,7 @@ import { createA2aModule } from '../../agent/a2a/module.js';
 import { configSchema } from '../../agent/config/schema.js';
 import { createApiServer } from '../../agent/http-api/server.js';
 import { createSilentLogger } from '../../agent/log.js';
-import { freePort } from '../integration/real-binaries.js';
+import { freePort } from '../support/free-port.js';
 import { startFakeOpenAi } from '../support/fake-openai.js';
 import { startTwinHarness, TEST_TOKEN } from '../support/twin-harness.js';
 

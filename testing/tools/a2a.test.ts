@@ -6,7 +6,7 @@ import { createTwinExecutor } from '../../agent/a2a/executor.js';
 import { a2aRoutes } from '../../agent/a2a/routes.js';
 import { createApiServer } from '../../agent/http-api/server.js';
 import { createSilentLogger } from '../../agent/log.js';
-import { freePort } from '../integration/real-binaries.js';
+import { freePort } from '../support/free-port.js';
 import { createStandInTwin } from '../support/stand-in-twin.js';
 
 const TOKEN = 'a2a-test-token-77de';
