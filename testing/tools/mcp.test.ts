@@ -141,3 +141,15 @@ test('hearth mcp serves the same tools over stdio, relayed to the agent with its
   t.false((await call).isError);
   t.deepEqual(agent.runs, ['stdio']);
 });
+
+test('hearth mcp answers the client with an error when the agent cannot be reached', async (t) => {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [HEARTH_BIN(), 'mcp', '--agent', 'http://127.0.0.1:9'],
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HEARTH_API_TOKEN: TOKEN },
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'mcp-stdio-test', version: '1.0.0' });
+  t.teardown(() => client.close());
+  await t.throwsAsync(client.connect(transport), { message: /hearth agent unreachable/ });
+});
