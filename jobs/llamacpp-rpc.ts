@@ -21,7 +21,7 @@ export const vars = z
     worker_memory_mb: integerVar(64, 2_097_152).default(2048).describe('memory reserved per rpc-server, in MiB'),
     node: ruled(RULES.nodeName).optional().describe('pin llama-server to this Nomad node'),
     llama_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/llama-server').describe('llama-server binary on the nodes'),
-    rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/rpc-server').describe('rpc-server binary on the nodes'),
+    rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/ggml-rpc-server').describe('RPC worker binary on the nodes (ggml-rpc-server, or rpc-server in older llama.cpp: either name is found)'),
     ...commonVars,
     ...healthVars,
   })

@@ -24,7 +24,7 @@ export const vars = z
     rpc_port: integerVar(1024, 65535).default(50052).describe('static port of the rpc-server workers'),
     node: ruled(RULES.nodeName).optional().describe('pin the API server to this Nomad node'),
     llama_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/llama-server').describe('llama-server binary on the nodes'),
-    rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/rpc-server').describe('rpc-server binary on the nodes'),
+    rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/ggml-rpc-server').describe('RPC worker binary on the nodes (ggml-rpc-server, or rpc-server in older llama.cpp: either name is found)'),
     ...commonVars,
     ...healthVars,
   })
