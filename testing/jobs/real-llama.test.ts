@@ -182,7 +182,9 @@ realTest(`prima-expert on real Nomad skips a missing model, serves the next thro
     return m?.[1] === undefined ? undefined : Number(m[1]);
   }, 60_000);
   t.true(placed > 8, `${placed} MiB on the worker`);
-  t.true(rssMiB(rpcProc?.pid ?? -1) > placed, `worker resident memory ${rssMiB(rpcProc?.pid ?? -1).toFixed(1)} MiB holds the ${placed} MiB of weights`);
+  const workerMiB = rssMiB(rpcProc?.pid ?? -1);
+  t.true(workerMiB > placed, `worker resident memory ${workerMiB.toFixed(1)} MiB holds the ${placed} MiB of weights`);
+  t.log(`llama-server placed ${placed} MiB of weights on the Nomad-run worker ${worker}; the worker's resident memory is ${workerMiB.toFixed(1)} MiB`);
 
   const plain = await eventually('a chat completion', async () => {
     const res = await chat(apiPort, false);
