@@ -220,6 +220,15 @@ realTest(`prima-expert on real Nomad skips a missing model, serves the next thro
   const newWorker = processesWith([llama.rpcServer, '-p', String(rpcPort)])[0];
   t.true(rssMiB(newWorker?.pid ?? -1) > placed, 'the new worker holds the weights');
 
+  // hearth's own view agrees: one passing worker and one passing API.
+  const status = await eventually('hearth jobs status to show the pool healthy', async () => {
+    const res = await cluster.hearth(['jobs', 'status', 'real-expert', '--json']);
+    const report = JSON.parse(res.stdout) as { services: Array<{ name: string; passing: number }> };
+    const passing = Object.fromEntries(report.services.map((s) => [s.name, s.passing]));
+    return passing['llamacpp-rpc-tiny-f32'] === 1 && passing['prima-api-real'] === 1 ? passing : undefined;
+  }, 60_000);
+  t.deepEqual(status, { 'llamacpp-rpc-tiny-f32': 1, 'prima-api-real': 1 });
+
   const stop = await cluster.hearth(['jobs', 'stop', 'real-expert', '--purge']);
   t.is(stop.code, 0, stop.stderr);
   await eventually('the servers to exit', () => (processesWith(['--port', String(apiPort)]).length + processesWith(['-p', String(rpcPort)]).length === 0 ? true : undefined), 60_000);
