@@ -2,13 +2,28 @@
 // why not), the tiny random-weight model loads and answers the OpenAI API
 // streamed and not with timings and tool definitions, and an RPC worker
 // really receives the model's tensors when llama-server offloads to it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
-import { findLlamaCpp, llamaSkipReason, startLlamaServer, startRpcWorker, tinyModel } from './llama.js';
+import { INSTALL_SCRIPT, findLlamaCpp, llamaSkipReason, startLlamaServer, startRpcWorker, tinyModel } from './llama.js';
 
 test('an unusable HEARTH_PY_VENV gives a one-line skip reason naming it', (t) => {
   const reason = llamaSkipReason({ ...process.env, HEARTH_PY_VENV: '/nonexistent/venv' });
   t.is(reason, 'llama.cpp tier skipped: HEARTH_PY_VENV=/nonexistent/venv is not a complete environment of testing/python/install.sh');
   t.is(findLlamaCpp({ ...process.env, HEARTH_PY_VENV: '/nonexistent/venv' }).llama, undefined);
+});
+
+test('without HEARTH_PY_VENV the lookup asks install.sh, which only reports and never starts a build', (t) => {
+  const cache = mkdtempSync(join(tmpdir(), 'hearth-py-cache-'));
+  t.teardown(() => rmSync(cache, { recursive: true, force: true }));
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: cache, HEARTH_PY_CACHE: cache };
+  t.is(llamaSkipReason(env), 'llama.cpp tier skipped: no built Python environment (HEARTH_PY_VENV unset; run bash testing/python/install.sh once to build it)');
+  const direct = spawnSync('bash', [INSTALL_SCRIPT], { env: { ...env, HEARTH_PY_LOOKUP_ONLY: '1' }, encoding: 'utf8' });
+  t.is(direct.status, 3);
+  t.regex(direct.stderr, /^no Python environment built at .*\/venv-[0-9a-f]{16}\n$/);
+  t.deepEqual(readdirSync(cache), [], 'nothing was created');
 });
 
 const skip = llamaSkipReason();
