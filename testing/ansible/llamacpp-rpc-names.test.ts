@@ -2,17 +2,15 @@
 // in the RPC worker's name (ggml-rpc-server in current llama.cpp releases,
 // rpc-server before): each is built and installed under its own name, the
 // other name links to it, and a second run changes nothing.
-import test from 'ava';
 import { lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../agent/util/paths.js';
 import { parseYaml } from '../../agent/util/yaml.js';
 import { parseRecap, runPlaybook } from './ansible-env.js';
-import { hasCommand } from './run-command.js';
+import { firstReason, missingCommand, testUnless } from '../support/skip.js';
 
-const can = (await hasCommand('ansible-playbook')) && (await hasCommand('cmake')) && (await hasCommand('cc'));
-const buildTest = can ? test.serial : test.serial.skip;
+const buildTest = testUnless(firstReason(missingCommand('ansible-playbook'), missingCommand('cmake'), missingCommand('cc'))).serial;
 
 async function sourceTree(dir: string, rpcName: string): Promise<void> {
   await mkdir(dir, { recursive: true });

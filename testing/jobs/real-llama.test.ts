@@ -6,15 +6,13 @@
 import { readdirSync, readFileSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test from 'ava';
 import { stringifyYaml } from '../../agent/util/yaml.js';
+import { firstReason, testUnless } from '../support/skip.js';
 import { llamaSkipReason, requireLlamaCpp, tinyModel } from '../support/llama.js';
 import { freeLoopbackPort, realNomadSkipReason, startRealNomad, type RealNomad } from '../support/real-nomad.js';
 import { runHearth, type CliResult } from './cli-process.js';
 
-const skip = realNomadSkipReason() ?? llamaSkipReason();
-const realTest = skip === undefined ? test.serial : test.serial.skip;
-const suffix = skip === undefined ? '' : ` (${skip})`;
+const realTest = testUnless(firstReason(realNomadSkipReason(), llamaSkipReason())).serial;
 
 interface Cluster {
   readonly real: RealNomad;
@@ -138,7 +136,7 @@ async function chat(apiPort: number, stream: boolean): Promise<Response> {
   });
 }
 
-realTest(`prima-expert on real Nomad skips a missing model, serves the next through a real RPC worker from Consul, and follows the pool${suffix}`, async (t) => {
+realTest(`prima-expert on real Nomad skips a missing model, serves the next through a real RPC worker from Consul, and follows the pool`, async (t) => {
   t.timeout(600_000);
   const llama = requireLlamaCpp();
   const cluster = await startCluster(t);
@@ -236,7 +234,7 @@ realTest(`prima-expert on real Nomad skips a missing model, serves the next thro
   if (problems.length > 0) t.log(`Nomad's Consul warnings (the simulator's to fix):\n${problems.join('\n')}`);
 });
 
-realTest(`benchmark on real Nomad runs real llama-bench on the tiny model and reports positive tokens/s${suffix}`, async (t) => {
+realTest(`benchmark on real Nomad runs real llama-bench on the tiny model and reports positive tokens/s`, async (t) => {
   t.timeout(300_000);
   const llama = requireLlamaCpp();
   const cluster = await startCluster(t);

@@ -49,6 +49,10 @@ CHAT_TEMPLATE = """\
 """
 
 
+# <|im_end|>, the fifth piece of the vocabulary, ends a chat turn.
+END_OF_TURN = 4
+
+
 def vocabulary():
     """Tokens, scores and types of a SentencePiece vocabulary of 355 pieces."""
     tokens, scores, types = [], [], []
@@ -109,7 +113,7 @@ def main(argv):
     writer.add_token_types(types)
     writer.add_unk_token_id(0)
     writer.add_bos_token_id(1)
-    writer.add_eos_token_id(4)  # <|im_end|> ends a chat turn
+    writer.add_eos_token_id(END_OF_TURN)
     writer.add_add_bos_token(False)
     # No SentencePiece space before the first word: the chat template, not
     # the tokenizer, decides the text (tool-call grammars match it exactly).
@@ -122,9 +126,23 @@ def main(argv):
     def ones(name, n):
         writer.add_tensor(name, np.ones(n, dtype=np.float32))
 
-    weight("token_embd.weight", n_vocab, n_embd)
+    # Noise alone would make every token about equally likely: half the
+    # answers would be byte tokens (often invalid UTF-8) or control tokens.
+    # So one dimension steers. Dimension 0 of every embedding is 1 (the rest
+    # is noise of 0.02), so it dominates the hidden state after the final
+    # norm, and column 0 of the output matrix sets each token's base logit:
+    # +1 for text pieces, -1 for everything else, <|im_end|> included (e^-12
+    # as likely at embd 64). The noise in the other columns, scaled to the
+    # width, picks among the text pieces. Answers are printable ASCII and run
+    # to max_tokens (or the context): a request sets how long they are.
+    embd = (rng.standard_normal((n_vocab, n_embd)) * 0.02).astype(np.float32)
+    embd[:, 0] = 1.0
+    writer.add_tensor("token_embd.weight", embd)
     ones("output_norm.weight", n_embd)
-    weight("output.weight", n_vocab, n_embd)
+    out = (rng.standard_normal((n_vocab, n_embd)) * (2.4 / np.sqrt(n_embd))).astype(np.float32)
+    text = np.array([t == gguf.TokenType.NORMAL for t in types])
+    out[:, 0] = np.where(text, 1.0, -1.0)
+    writer.add_tensor("output.weight", out)
     for i in range(args.layers):
         ones(f"blk.{i}.attn_norm.weight", n_embd)
         weight(f"blk.{i}.attn_q.weight", n_embd, n_embd)
