@@ -15,7 +15,7 @@ import { SynEventRecord, type SynEventFields } from './abi.js';
 import { formatAddress } from './address.js';
 import { bpfError } from './bpf-error.js';
 import { lastErrno, loadLibbpf, RingBufferSampleFn } from './libbpf.js';
-import type { SynEvent } from './monitor.js';
+import type { SynEvent } from './types.js';
 
 const POLL_MS = 250;
 const MAX_WAIT_FAILURES = 10;

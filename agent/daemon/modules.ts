@@ -3,13 +3,46 @@
 // starts it after the core, stops it before, serves its routes and folds its
 // health into /health. A module that fails to start leaves the agent running,
 // degraded, with the failure as the reason.
-import type { ModuleEntry } from './module-types.js';
+import type { ToolInvoker } from '../tools/invoke.js';
 import { createJoinModule } from '../join/module.js';
+import type { AgentModule, ModuleEntry } from './module-contract.js';
 import { createPowerEntry } from './power-entry.js';
 
-export type { AgentModule, ModuleDeps, ModuleEntry } from './module-types.js';
+export type { AgentModule, ModuleDeps, ModuleEntry } from './module-contract.js';
 
-export const MODULES: readonly ModuleEntry[] = [
-  { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
-  { name: 'power', create: (deps) => createPowerEntry(deps) },
-];
+/**
+ * The twin reads power states and sets idle timeouts through the power module's routes, handed over here;
+ * MCP serves the twin's tool pipeline (when the twin module offers it as `tools()`) and A2A asks the twin
+ * through its routes.
+ */
+function moduleEntries(): readonly ModuleEntry[] {
+  let power: AgentModule | undefined;
+  let twin: (AgentModule & { tools?: () => ToolInvoker | undefined }) | undefined;
+  return [
+    { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
+    { name: 'power', create: async (deps) => (power = await createPowerEntry(deps)) },
+    {
+      name: 'twin',
+      create: async (deps) => {
+        const { createTwinModule } = await import('../twin/module.js');
+        return (twin = createTwinModule(deps, { powerRoutes: () => power?.routes ?? [] }));
+      },
+    },
+    {
+      name: 'mcp',
+      create: async (deps) => {
+        const { createMcpModule } = await import('../mcp/module.js');
+        return createMcpModule({ config: deps.config, log: deps.log, tools: () => twin?.tools?.() });
+      },
+    },
+    {
+      name: 'a2a',
+      create: async (deps) => {
+        const { createA2aModule } = await import('../a2a/module.js');
+        return createA2aModule({ config: deps.config, log: deps.log, node: deps.node, listExperts: deps.listExperts, twinRoutes: () => twin?.routes ?? [] });
+      },
+    },
+  ];
+}
+
+export const MODULES: readonly ModuleEntry[] = moduleEntries();

@@ -3,7 +3,7 @@
 // ports. The traffic monitor is added by the caller (or left out when power
 // management is disabled), so this file loads no BPF code.
 import type { Registry } from 'prom-client';
-import type { ModuleDeps } from '../daemon/module-types.js';
+import type { ModuleDeps } from '../daemon/module-contract.js';
 import { adaptConsulClient } from './consul-adapter.js';
 import type { PowerModuleDeps } from './module.js';
 import { adaptNomadClient } from './nomad-adapter.js';

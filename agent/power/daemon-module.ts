@@ -3,7 +3,7 @@
 // traffic monitor, and this node's identity.
 import type { Registry } from 'prom-client';
 import { createTrafficMonitor, defaultInterfaces } from '../bpf/monitor.js';
-import type { ModuleDeps } from '../daemon/module-types.js';
+import type { ModuleDeps } from '../daemon/module-contract.js';
 import { daemonPowerDeps } from './daemon-deps.js';
 import { createPowerModule, type PowerModule } from './module.js';
 import { adaptTrafficMonitor } from './monitor-adapter.js';

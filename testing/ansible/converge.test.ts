@@ -11,16 +11,21 @@ import { join } from 'node:path';
 import { parseYaml } from '../../agent/util/yaml.js';
 import { changedTasks, parseRecap, runPlaybook, type RecapLine } from './ansible-env.js';
 import { createDebianRoot, type DebianRoot } from './debian-root.js';
-import { hasCommand, runCommand, type CommandResult } from './run-command.js';
+import { runCommand, type CommandResult } from './run-command.js';
 import { buildLlamaStandIn, buildStandInDeb, packBuiltAgent } from './stand-ins.js';
+import { firstReason, missingCommand, notRoot, testUnless } from '../support/skip.js';
 
 const SUITE = 'trixie';
 const HOST = 'hearth-converge';
 const CONVERGE_TIMEOUT_MS = 15 * 60_000;
 
 const chrootConnection = (await runCommand('ansible-doc', ['-t', 'connection', '-l'])).stdout.includes('community.general.chroot');
-const canConverge = process.getuid?.() === 0 && (await hasCommand('debootstrap')) && (await hasCommand('dpkg-deb')) && chrootConnection;
-const convergeTest = canConverge ? test.serial : test.serial.skip;
+const convergeTest = testUnless(firstReason(
+  notRoot(),
+  missingCommand('debootstrap'),
+  missingCommand('dpkg-deb'),
+  chrootConnection ? undefined : 'the community.general.chroot connection is not installed',
+)).serial;
 
 interface ConvergeRun {
   readonly result: CommandResult;
@@ -134,8 +139,11 @@ convergeTest('the converged root holds the agent, its configuration and enabled 
   t.regex(unit, /^ReadWritePaths=\/var\/lib\/hearth$/m);
   const node = await runCommand('chroot', [root, 'node', '--version']);
   t.regex(node.stdout, /^v(2\d|[3-9]\d)\./);
-  const rpc = await runCommand('chroot', [root, '/usr/local/bin/rpc-server']);
+  // The worker is installed under its current name and its former one links to it.
+  const rpc = await runCommand('chroot', [root, '/usr/local/bin/ggml-rpc-server']);
   t.is(rpc.stdout.trim(), 'stand-in');
+  t.is(await readlink(join(root, 'usr/local/bin/rpc-server')), 'ggml-rpc-server');
+  t.is((await runCommand('chroot', [root, '/usr/local/bin/rpc-server'])).stdout.trim(), 'stand-in');
   const check = await runCommand('chroot', [root, 'hearth', 'config', 'check', '--config', '/etc/hearth/hearth.yaml']);
   t.is(check.code, 0, check.stdout + check.stderr);
   // The installed release (bin, dist, node_modules; no sources) finds its own root for its version.

@@ -3,7 +3,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,17 +13,11 @@ import { openPowerStateStore } from '../../agent/power/power-state.js';
 import { createPowerRoutes } from '../../agent/power/routes.js';
 import { repoPath } from '../../agent/util/paths.js';
 import { createFakeCluster, createFakeMonitor, managedJob } from './fakes.js';
+import { freePort } from '../support/free-port.js';
 
 const run = promisify(execFile);
 const TOKEN = 'power-cli-test-token';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startAgent(t: ExecutionContext) {
   const dir = await mkdtemp(join(tmpdir(), 'hearth-power-cli-'));

@@ -9,7 +9,8 @@
 import test from 'ava';
 import { bpfSkipReason } from '../bpf/helpers.js';
 import { realNomadSkipReason, startRealNomad } from '../support/real-nomad.js';
-import { fixtureJob, httpGet, randomServicePort, startPowerAgent, until } from './harness.js';
+import { fixtureJob, httpGet, randomServicePort, startPowerAgent } from './harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { ACTIVE_DEPLOYMENT, latestDeployment, nomadCounts, realPowerBackends } from './real-backends.js';
 
 const skip = bpfSkipReason() ?? realNomadSkipReason();
@@ -28,7 +29,7 @@ if (skip !== undefined) {
     const port = randomServicePort();
     await backends.nomad.jobs.register(fixtureJob(SERVICE, { port, node: real.nodeName, idle: '3s', checkIntervalMs: 1000, startDelayMs: 200, address: '127.0.0.1' }));
     const url = `http://127.0.0.1:${port}/`;
-    await until('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false), 120_000);
+    await waitFor('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 120_000 });
     const agent = await startPowerAgent(backends, { interfaces: ['lo'], holdLimitMs: 90_000 });
     t.teardown(() => agent.stop());
     const status = () => agent.manager.status(SERVICE);
@@ -54,17 +55,17 @@ if (skip !== undefined) {
     let sleepsDuringDeployment = 0;
     for (let cycle = 1; cycle <= CYCLES; cycle += 1) {
       const before = await latestDeployment(real, SERVICE);
-      await until(`cycle ${cycle}: the idle sleep`, () => status().state === 'sleeping', 60_000);
+      await waitFor(`cycle ${cycle}: the idle sleep`, () => status().state === 'sleeping', { timeoutMs: 60_000 });
       if (before !== undefined && ACTIVE_DEPLOYMENT.includes(before.Status)) sleepsDuringDeployment += 1;
       t.is(status().lastError, undefined, `cycle ${cycle}: the sleep succeeded`);
       await truthful(`cycle ${cycle} asleep`);
-      await until(`cycle ${cycle}: Nomad to stop the allocation`, async () => (await nomadCounts(backends, SERVICE)).running === 0, 60_000);
+      await waitFor(`cycle ${cycle}: Nomad to stop the allocation`, async () => (await nomadCounts(backends, SERVICE)).running === 0, { timeoutMs: 60_000 });
       await truthful(`cycle ${cycle} stopped`);
 
       const clients = [client('while it sleeps')];
-      await until(`cycle ${cycle}: the wake to start`, () => status().state !== 'sleeping', 30_000);
+      await waitFor(`cycle ${cycle}: the wake to start`, () => status().state !== 'sleeping', { timeoutMs: 30_000 });
       if (status().state === 'waking') clients.push(client('while it wakes'));
-      await until(`cycle ${cycle}: awake`, () => status().state === 'awake', 90_000);
+      await waitFor(`cycle ${cycle}: awake`, () => status().state === 'awake', { timeoutMs: 90_000 });
       clients.push(client('right after it woke'));
       await truthful(`cycle ${cycle} awake`);
       const deployment = await latestDeployment(real, SERVICE);

@@ -10,7 +10,7 @@ import { deployedNodeArgs } from '../agent/at-rest.js';
 import { startBenchAgent, startCluster, type BenchCluster } from '../agent/cluster.js';
 import { measureUsage } from '../agent/proc-usage.js';
 import { startAgentProcess, type AgentProcess } from '../../integration/agent-process.js';
-import { waitFor } from '../../integration/wait-for.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const MB = 1024 * 1024;
 

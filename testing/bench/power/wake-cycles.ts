@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoPath } from '../../../agent/util/paths.js';
-import { fixtureJob, httpGet, randomServicePort, startPowerAgent, startPowerCluster, until, type PowerBackends } from '../../power/harness.js';
+import { fixtureJob, httpGet, randomServicePort, startPowerAgent, startPowerCluster, type PowerBackends } from '../../power/harness.js';
+import { waitFor } from '../../support/wait-for.js';
 import { realPowerBackends } from '../../power/real-backends.js';
 import { startRealNomad } from '../../support/real-nomad.js';
 
@@ -39,7 +40,7 @@ async function measureOwnStart(address: string, startDelayMs: number): Promise<n
     stdio: 'ignore',
   });
   try {
-    await until('the fixture to answer', () => httpGet(`http://${address}:${port}/`, 1000).then((r) => r.status === 200).catch(() => false), 30_000);
+    await waitFor('the fixture to answer', () => httpGet(`http://${address}:${port}/`, 1000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 30_000 });
     return performance.now() - started;
   } finally {
     child.kill('SIGTERM');
@@ -102,7 +103,7 @@ export async function measureWakeCycles(options: { backend: WakeBackend; cycles:
   try {
     for (let i = 0; i < Math.min(5, options.cycles); i += 1) result.ownStartMs.push(await measureOwnStart(address, options.startDelayMs));
     await stack.register({ id: 'bench-wake', port, idle: '1h', startDelayMs: options.startDelayMs, node: stack.node });
-    await until('the service to answer', () => httpGet(url, 1000).then((r) => r.status === 200).catch(() => false), 120_000);
+    await waitFor('the service to answer', () => httpGet(url, 1000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 120_000 });
     const agent = await startPowerAgent(stack.backends, { interfaces: ['lo'], holdLimitMs: 60_000 });
     try {
       for (let cycle = 0; cycle < options.cycles; cycle += 1) {

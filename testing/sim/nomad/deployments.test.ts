@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { Job } from '../../../agent/nomad/types.js';
-import { mockJob, startSim, waitFor } from '../test-support.js';
+import { waitFor } from '../../support/wait-for.js';
+import { mockJob, startSim } from '../test-support.js';
 
 /** A service job whose check never passes (nothing listens on its port), so its deployment never completes. */
 function neverHealthy(id: string, extra: { job?: Record<string, unknown> } = {}) {
@@ -27,7 +28,7 @@ test('a count change through the scale endpoint is refused while the deployment 
     body: { Job: { ...job, TaskGroups: [{ ...group, Count: 0 }] }, EnforceIndex: true, JobModifyIndex: job.JobModifyIndex },
   });
   t.is(registered.status, 200);
-  await waitFor('count 0', async () => ((((await h.nomad('/v1/job/dep')).json as Job).TaskGroups[0]?.Count === 0) ? true : undefined));
+  await waitFor('count 0', async () => ((await h.nomad('/v1/job/dep')).json as Job).TaskGroups[0]?.Count === 0);
   t.is((await h.nomad('/v1/job/dep/scale', { method: 'POST', body: { Count: 1, Target: { Group: 'app' } } })).status, 200, 'at count 0 nothing deploys');
 });
 
