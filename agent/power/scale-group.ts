@@ -65,7 +65,8 @@ export async function scaleGroup(nomad: NomadPort, target: ScaleTarget, request:
     }
   }
   // The scaling event the scale endpoint would have recorded; a count-less event is never blocked by a deployment.
-  await nomad.jobs
+  // Not waited for: the count is set, and a wake's held clients should not wait for a history entry.
+  void nomad.jobs
     .scale(target.jobId, { group: target.group, count: null, message: `${request.message} (set through a job register: a deployment was active)`, meta: request.meta })
     .catch(() => undefined);
   return 'register';

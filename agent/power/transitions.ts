@@ -78,6 +78,7 @@ export function createTransitions(ctx: PowerContext, steering: Steering): Transi
     try {
       for (const member of group) {
         const via = await scale(member, wakeCountOf(member), `woken by ${trigger}`, deadline);
+        // Marked once Nomad accepted the count (docs/power.md): the register path's extra round trips are in it.
         recorders.get(member)?.mark('scale_requested');
         if (via === 'register') log.info({ service: member.unit.service }, 'scaled up through a job register (a deployment was active)');
         await ctx.persist(member, { state: 'waking' });
