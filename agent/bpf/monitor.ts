@@ -24,7 +24,8 @@ export interface TrafficMonitor {
   stop(): Promise<void>;
   watch(svc: WatchedService): void;
   unwatch(id: number): void;
-  counters(): Map<number, ServiceCounters>;
+  /** The counters of every watched service, or of `only` those. */
+  counters(only?: Iterable<number>): Map<number, ServiceCounters>;
   setSleeping(id: number, sleeping: boolean): void;
   onSyn(listener: (ev: SynEvent) => void): () => void;
   hold(id: number, listenerFd: number): void;
@@ -163,9 +164,10 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
       services.delete(id);
     },
 
-    counters() {
+    counters(only) {
       const out = new Map<number, ServiceCounters>();
-      for (const id of services.keys()) {
+      for (const id of only ?? services.keys()) {
+        if (!services.has(id)) continue;
         const sum = running?.maps.read(id);
         if (sum === undefined) {
           out.set(id, { ...ZERO_COUNTERS });

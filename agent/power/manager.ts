@@ -49,7 +49,7 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
     return override === undefined ? { ms: member.unit.idleTimeoutMs, source: 'job meta' } : { ms: override, source: 'operator' };
   };
 
-  const describe = (member: Member, all = deps.monitor.counters()): ServiceStatus => {
+  const describe = (member: Member, all = deps.monitor.counters([member.unit.service])): ServiceStatus => {
     const timeout = timeoutOf(member);
     const record = deps.store.read().services[member.unit.service];
     const counters = all.get(member.unit.service);

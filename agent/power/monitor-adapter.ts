@@ -41,9 +41,10 @@ export function adaptTrafficMonitor(monitor: TrafficMonitor): AdaptedMonitor {
       idOf.delete(name);
       nameOf.delete(id);
     },
-    counters() {
+    counters(only) {
       const out = new Map<string, ServiceCounters>();
-      for (const [id, counters] of monitor.counters()) {
+      const ids = only?.map((name) => idOf.get(name)).filter((id): id is number => id !== undefined);
+      for (const [id, counters] of monitor.counters(ids)) {
         const name = nameOf.get(id);
         if (name !== undefined) out.set(name, toNumbers(counters));
       }

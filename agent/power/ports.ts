@@ -29,7 +29,8 @@ export interface SynEvent {
 export interface TrafficMonitorPort {
   watch(spec: { id: string; address: string; port: number; protocol: 'tcp'; checkPrefix?: string }): void | Promise<void>;
   unwatch(id: string): void | Promise<void>;
-  counters(): Map<string, ServiceCounters>;
+  /** The counters of every watched service, or of `only` those (one kernel read each). */
+  counters(only?: readonly string[]): Map<string, ServiceCounters>;
   setSleeping(id: string, sleeping: boolean): void | Promise<void>;
   onSyn(listener: (event: SynEvent) => void): () => void;
   /** Steers new connections for the service's address to the listening socket `listenerFd` (sk_lookup). */
