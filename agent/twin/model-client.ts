@@ -114,6 +114,8 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       } catch (err) {
         throw modelError(request.baseUrl, err, request.signal);
       }
+      // The openai stream ends quietly when its signal aborts; a cancelled answer is not a complete one.
+      if (request.signal.aborted) throw modelError(request.baseUrl, request.signal.reason, request.signal);
       const rest = guard.end();
       if (rest.text !== '') yield { type: 'delta', text: rest.text };
       const toolCalls: ModelToolCall[] = [...calls.entries()]
