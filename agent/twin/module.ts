@@ -95,6 +95,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
           maxMessageChars: settings.maxMessageChars,
           turnTimeoutMs: settings.turnTimeout,
           recall: settings.recall,
+          ...(settings.maxAnswerTokens === undefined ? {} : { maxAnswerTokens: settings.maxAnswerTokens }),
         },
         conversations,
         longTerm,

@@ -41,6 +41,8 @@ export interface TurnDeps {
   readonly modelFor: (expert: Expert) => string;
   readonly powerState?: (service: string) => Promise<ExpertPowerState | undefined>;
   readonly now?: () => number;
+  /** max_tokens of every model request; unset: the server decides. */
+  readonly maxTokens?: number;
   /** Rounds of tool calls one answer may take. */
   readonly maxToolRounds?: number;
 }
@@ -283,7 +285,7 @@ async function streamAnswer(
   const rounds = deps.maxToolRounds ?? 4;
   for (let round = 0; ; round++) {
     let ended: { text: string; toolCalls: readonly ModelToolCall[] } | undefined;
-    for await (const event of deps.client.stream({ baseUrl: target.baseUrl, model: target.model, messages, tools: round < rounds ? tools : [], signal: plan.signal })) {
+    for await (const event of deps.client.stream({ baseUrl: target.baseUrl, model: target.model, messages, tools: round < rounds ? tools : [], signal: plan.signal, ...(deps.maxTokens === undefined ? {} : { maxTokens: deps.maxTokens }) })) {
       if (event.type === 'delta') delta(event.text);
       else ended = event;
     }

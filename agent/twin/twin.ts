@@ -25,6 +25,7 @@ export interface TwinSettings {
   readonly maxMessageChars: number;
   readonly turnTimeoutMs: number;
   readonly recall: number;
+  readonly maxAnswerTokens?: number;
 }
 
 export interface TwinDeps {
@@ -189,6 +190,7 @@ export function createTwin(deps: TwinDeps): Twin {
             invoker,
             log: deps.log,
             modelFor: (expert) => expert.model ?? deps.settings.model,
+            ...(deps.settings.maxAnswerTokens === undefined ? {} : { maxTokens: deps.settings.maxAnswerTokens }),
             ...(deps.powerState === undefined ? {} : { powerState: deps.powerState }),
           },
           emit,

@@ -5,8 +5,8 @@
 // - tokens per second passed through vs read straight from the expert;
 // - the keyword first stage's routing decision vs asking the router model;
 // - long-term memory search among 100,000 memories vs an exact scan.
-// The expert is the real llama-server with the tiny model when
-// HEARTH_LLAMA_SERVER and HEARTH_LLAMA_MODEL name them, else the scripted
+// The expert is the real llama-server with the tiny model when HEARTH_PY_VENV
+// holds llama.cpp (testing/python/install.sh), else the scripted
 // OpenAI-compatible server (testing/support/fake-openai.ts); the output says which.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,8 @@ import { repoPath } from '../../../agent/util/paths.js';
 import { openMemoryDatabase } from '../../../agent/twin/memory/database.js';
 import { createLongTermMemory } from '../../../agent/twin/memory/long-term.js';
 import { embedLocally } from '../../../agent/twin/memory/local-embedder.js';
-import { startLlamaExpert, type LlamaExpert } from '../../twin/llama-expert.js';
+import { execFileSync } from 'node:child_process';
+import { llamaServerIn, startLlamaExpert, type LlamaExpert } from '../../twin/llama-expert.js';
 
 const QUESTION = 'Write a python function that reverses a list';
 
@@ -45,13 +46,24 @@ async function fakeBackend(): Promise<Backend & { fake: FakeOpenAi }> {
   return { name: 'scripted OpenAI-compatible server (testing/support/fake-openai.ts; llama.cpp not configured)', port: fake.port, baseUrl: fake.baseUrl, prepare: (n) => void (tokens = n), close: () => fake.close(), fake };
 }
 
-async function llamaBackend(): Promise<(Backend & { llama: LlamaExpert }) | undefined> {
-  const server = process.env['HEARTH_LLAMA_SERVER'];
-  const model = process.env['HEARTH_LLAMA_MODEL'];
-  if (server === undefined || model === undefined || !existsSync(server) || !existsSync(model)) return undefined;
-  const llama = await startLlamaExpert({ server, model });
-  let tokens = 16;
-  return { name: `llama-server ${server} with ${model}`, port: llama.port, baseUrl: llama.baseUrl, prepare: (n) => void (tokens = n), close: () => llama.stop(), llama, get tokens() { return tokens; } } as Backend & { llama: LlamaExpert };
+/** llama-server from HEARTH_PY_VENV (testing/python/install.sh) serving the tiny random-weight model, when there is one. */
+async function llamaBackend(): Promise<Backend | undefined> {
+  const venv = process.env['HEARTH_PY_VENV'];
+  if (venv === undefined || !existsSync(llamaServerIn(venv))) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-llama-'));
+  const model = join(dir, 'tiny.gguf');
+  execFileSync(join(venv, 'bin', 'python'), [repoPath('testing', 'twin', 'tiny-gguf.py'), model], { stdio: 'pipe' });
+  const llama: LlamaExpert = await startLlamaExpert({ server: llamaServerIn(venv), model });
+  return {
+    name: `llama-server (${llamaServerIn(venv)}) with the tiny random-weight model from testing/twin/tiny-gguf.py`,
+    port: llama.port,
+    baseUrl: llama.baseUrl,
+    prepare: () => undefined,
+    close: async () => {
+      await llama.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Time to the first content delta and tokens/s, straight from the expert with the openai client. */
@@ -98,9 +110,12 @@ function line(label: string, values: readonly number[], unit: (v: number) => str
 }
 
 async function ttftAndThroughput(quick: boolean): Promise<void> {
-  const llama = await llamaBackend();
-  const backend: Backend = llama ?? (await fakeBackend());
-  const twin = await startTwinHarness({ experts: [{ name: 'prima-api-code', address: '127.0.0.1', port: backend.port }], config: { twin: { recall: 0 } } });
+  const backend: Backend = (await llamaBackend()) ?? (await fakeBackend());
+  const shortTokens = 4;
+  const longTokens = quick ? 100 : 300;
+  const expert = [{ name: 'prima-api-code', address: '127.0.0.1', port: backend.port }];
+  const short = await startTwinHarness({ experts: expert, config: { twin: { recall: 0, maxAnswerTokens: shortTokens } } });
+  const long = await startTwinHarness({ experts: expert, config: { twin: { recall: 0, maxAnswerTokens: longTokens } } });
   try {
     console.log(`expert: ${backend.name}`);
     // The exact messages the twin sends, recorded once through a scripted server, are the baseline's request.
@@ -112,44 +127,42 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     await recorder.close();
 
     const rounds = quick ? 30 : 300;
-    const shortTokens = llama === undefined ? 4 : 4;
     backend.prepare(shortTokens);
-    const maxTokens = shortTokens;
-    // Warm both paths.
     for (let i = 0; i < 5; i++) {
-      await direct(backend.baseUrl, messages, maxTokens);
-      await viaTwin(twin);
+      await direct(backend.baseUrl, messages, shortTokens);
+      await viaTwin(short);
     }
     const directTtft: number[] = [];
     const twinTtft: number[] = [];
     const added: number[] = [];
     for (let i = 0; i < rounds; i++) {
       // Alternate which goes first so drift on a shared machine falls on both.
-      const a = i % 2 === 0 ? await direct(backend.baseUrl, messages, maxTokens) : undefined;
-      const b = await viaTwin(twin);
-      const c = a ?? (await direct(backend.baseUrl, messages, maxTokens));
+      const a = i % 2 === 0 ? await direct(backend.baseUrl, messages, shortTokens) : undefined;
+      const b = await viaTwin(short);
+      const c = a ?? (await direct(backend.baseUrl, messages, shortTokens));
       directTtft.push(c.ttft);
       twinTtft.push(b.ttft);
       added.push(b.ttft - c.ttft);
     }
-    console.log(line('time to first token, straight to the expert (baseline)', directTtft));
-    console.log(line('time to first token through the twin (HTTP + SSE)', twinTtft));
-    console.log(line('added by the twin (paired difference)', added));
-    console.log(`  added p50 ${formatMs(percentile(twinTtft, 50) - percentile(directTtft, 50))} (target <= 5 ms), added p99 ${formatMs(percentile(twinTtft, 99) - percentile(directTtft, 99))} (target <= 15 ms)`);
+    console.log(`time to first token, ${rounds} rounds, ${shortTokens}-token answers:`);
+    console.log(line('  straight to the expert (baseline, openai client)', directTtft));
+    console.log(line('  through the twin (HTTP API + SSE, then the expert)', twinTtft));
+    console.log(line('  added by the twin, paired per round', added));
+    console.log(`  added = twin - baseline: p50 ${formatMs(percentile(twinTtft, 50) - percentile(directTtft, 50))} (target <= 5 ms), p99 ${formatMs(percentile(twinTtft, 99) - percentile(directTtft, 99))} (target <= 15 ms)`);
 
-    const longTokens = quick ? 100 : 300;
     backend.prepare(longTokens);
     const directTps: number[] = [];
     const twinTps: number[] = [];
     for (let i = 0; i < (quick ? 3 : 10); i++) {
       directTps.push((await direct(backend.baseUrl, messages, longTokens)).tps);
-      twinTps.push((await viaTwin(twin)).tps);
+      twinTps.push((await viaTwin(long)).tps);
     }
     const d = percentile(directTps, 50);
     const v = percentile(twinTps, 50);
-    console.log(`tokens/s, ${longTokens}-token answers: straight ${d.toFixed(0)}, through the twin ${v.toFixed(0)} (p50 of ${directTps.length}): ${((v / d) * 100).toFixed(1)}% of direct (target >= 99%)`);
+    console.log(`tokens/s, answers of up to ${longTokens} tokens (p50 of ${directTps.length}): straight ${d.toFixed(0)}, through the twin ${v.toFixed(0)}: ${((v / d) * 100).toFixed(1)}% of direct (target >= 99%)`);
   } finally {
-    await twin.close();
+    await short.close();
+    await long.close();
     await backend.close();
   }
 }
