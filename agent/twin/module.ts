@@ -13,6 +13,8 @@ import { toExperts } from './experts.js';
 import { createConversationStore } from './memory/conversations.js';
 import { openMemoryDatabase, type MemoryDatabase } from './memory/database.js';
 import { createLongTermMemory } from './memory/long-term.js';
+import { createRecall } from './memory/recall.js';
+import { createRemoteEmbedder, type RemoteEmbedder } from './memory/remote-embedder.js';
 import { exportMemory, importMemory, parseMemoryFile } from './memory/memory-file.js';
 import { createModelClient } from './model-client.js';
 import { createPowerPort } from './power-port.js';
@@ -84,7 +86,21 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         log: deps.log.child({ part: 'approvals' }),
         onChange: (approval) => deps.events.publish({ topic: 'approval', approval }),
       });
-      const experts = () => toExperts(deps.listExperts(), (kind) => library.get(kind)?.description);
+      const listed = () => toExperts(deps.listExperts(), (kind) => library.get(kind)?.description);
+      // Embedding experts embed memories; they are not asked questions.
+      const experts = () => listed().filter((e) => !e.kind.startsWith('embed'));
+      const embedders = new Map<string, RemoteEmbedder>();
+      const embedder = (): RemoteEmbedder | undefined => {
+        const found = listed().find((e) => e.kind.startsWith('embed'));
+        if (found === undefined) return undefined;
+        const key = `${found.baseUrl}|${found.model ?? settings.model}`;
+        let made = embedders.get(key);
+        if (made === undefined) {
+          made = createRemoteEmbedder({ baseUrl: found.baseUrl, model: found.model ?? settings.model, name: found.name });
+          embedders.set(key, made);
+        }
+        return made;
+      };
       const clusterName = deps.node.name;
       const built = createTwin({
         settings: {
@@ -99,6 +115,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         },
         conversations,
         longTerm,
+        recall: createRecall({ longTerm, embedder, log: deps.log.child({ part: 'recall' }) }),
         prompts: library,
         experts,
         routerUrl: () => {

@@ -12,7 +12,8 @@ import type { TurnEvent } from './events.js';
 import type { Expert } from './experts.js';
 import { createFirstStage, type FirstStage } from './first-stage.js';
 import type { ConversationStore, ConversationSummary, TurnRecord } from './memory/conversations.js';
-import type { LongTermMemory } from './memory/long-term.js';
+import type { LongTermMemory, MemoryHit } from './memory/long-term.js';
+import type { Recall } from './memory/recall.js';
 import type { ModelClient } from './model-client.js';
 import type { PromptLibrary } from './prompts.js';
 import { runTurn, type ExpertPowerState } from './turn.js';
@@ -32,6 +33,8 @@ export interface TwinDeps {
   readonly settings: TwinSettings;
   readonly conversations: ConversationStore;
   readonly longTerm: LongTermMemory;
+  /** Recall through the embedding expert; without it, the local embedder. */
+  readonly recall?: Recall;
   readonly prompts: PromptLibrary;
   readonly experts: () => readonly Expert[];
   /** The router model's base URL now (config, or an expert discovery lists). */
@@ -136,7 +139,7 @@ export function createTwin(deps: TwinDeps): Twin {
       const history = deps.conversations.shortTerm(conversationId, deps.settings.shortTermTurns);
       const experts = deps.experts();
       const router = deps.routerUrl();
-      const memories = deps.settings.recall > 0 ? deps.longTerm.search(question, deps.settings.recall) : [];
+      let memories: MemoryHit[] = [];
       const toolNames = invoker.list().map((t) => t.name).join(', ');
       const date = clock().toISOString().slice(0, 10);
 
@@ -173,6 +176,13 @@ export function createTwin(deps: TwinDeps): Twin {
             resolve();
           }),
         );
+        if (deps.settings.recall > 0) {
+          try {
+            memories = deps.recall === undefined ? deps.longTerm.search(question, deps.settings.recall) : (await deps.recall.search(question, deps.settings.recall, controller.signal)).hits;
+          } catch (err) {
+            deps.log.warn({ err }, 'long-term memory not recalled');
+          }
+        }
         const outcome = await runTurn(
           {
             conversationId,
@@ -202,7 +212,10 @@ export function createTwin(deps: TwinDeps): Twin {
           }
           const facts = factsToKeep(question);
           for (const fact of facts) deps.longTerm.add(fact, `conversation ${conversationId}`, clock());
-          if (facts.length > 0) deps.publish({ topic: 'memory', change: 'added' });
+          if (facts.length > 0) {
+            deps.publish({ topic: 'memory', change: 'added' });
+            void deps.recall?.backfill();
+          }
         } catch (err) {
           deps.log.error({ err, conversationId }, 'turn not stored');
         }
