@@ -73,7 +73,12 @@ async function direct(baseUrl: string, messages: unknown[], maxTokens: number): 
   let first: number | undefined;
   let last: number | undefined;
   let tokens = 0;
-  const stream = await client.chat.completions.create({ model: 'default', messages: messages as never, stream: true, max_tokens: maxTokens, stream_options: { include_usage: true } });
+  const create = () => client.chat.completions.create({ model: 'default', messages: messages as never, stream: true, max_tokens: maxTokens, stream_options: { include_usage: true } });
+  // The same one retry on a connection the server had just closed as the twin's model client makes.
+  const stream = await create().catch((err: unknown) => {
+    if (!(err instanceof OpenAI.APIConnectionError)) throw err;
+    return create();
+  });
   for await (const chunk of stream) {
     const text = chunk.choices[0]?.delta?.content;
     if (typeof text === 'string' && text !== '') {
