@@ -64,9 +64,9 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
     routes: lazy(),
     health: () => {
       if (!settings.enabled) return { ok: true };
-      if (twin === undefined) return { ok: false, reason: 'the twin is not started' };
-      const problems = prompts?.problems() ?? [];
-      return problems.length === 0 ? { ok: true } : { ok: false, reason: `persona files refused: ${problems.map((p) => p.message).join('; ')}` };
+      // A refused persona file keeps its previous version in use; it is reported by GET /api/v1/prompts and the log,
+      // and does not make the agent unhealthy.
+      return twin === undefined ? { ok: false, reason: 'the twin is not started' } : { ok: true };
     },
     async start() {
       if (!settings.enabled) {
