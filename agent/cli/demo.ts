@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configSchema } from '../config/schema.js';
-import { invalidInput } from '../errors.js';
+import { internalError, invalidInput } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { createDaemon, type Daemon } from '../daemon/daemon.js';
 import { createConsulClient } from '../consul/client.js';
@@ -45,7 +45,7 @@ async function startAgent(node: DemoNode, stateDir: string, token: string, log: 
       if (port === 0) throw err;
     }
   }
-  throw new Error('unreachable');
+  throw internalError('the agent was not started on port 8000 nor on a free port');
 }
 
 /** A passing `prima-api-general` entry on the first node for the demo expert, so `hearth experts` and `hearth chat` find it. */
@@ -76,7 +76,7 @@ async function startSimulator(nodes: number): Promise<{ sim: Simulator; nomadAdd
       if (ports.nomadPort === 0) throw err;
     }
   }
-  throw new Error('unreachable');
+  throw internalError('the simulator was not started on its fixed ports nor on free ones');
 }
 
 function onHost(url: string, host: string): string {
