@@ -2,13 +2,14 @@
 // llama-server with a tiny random-weight model (its words are noise, its wire
 // is the real one) when the llama.cpp environment of testing/python is
 // installed (HEARTH_PY_VENV, or the cache under /var/cache/hearth), else a
-// scripted OpenAI-compatible server that answers with a fixed text.
+// scripted OpenAI-compatible server of its own that streams a fixed answer.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { repoPath } from '../util/paths.js';
-import { startFakeOpenAi } from '../../testing/support/fake-openai.js';
-import { llamaServerIn, startLlamaExpert } from '../../testing/twin/llama-expert.js';
+import { llamaServerIn, startLlamaExpert } from './demo-llama.js';
 
 export interface DemoExpert {
   readonly port: number;
@@ -38,16 +39,50 @@ export async function startDemoExpert(options: { host: string; dir: string; env:
       const llama = await startLlamaExpert({ server: llamaServerIn(venv), model, host: options.host, args: ['-n', '64'] });
       return { port: llama.port, kind: `a real llama-server (${llamaServerIn(venv)}) with a tiny random-weight model: its answers are noise`, stop: () => llama.stop() };
     } catch (err) {
-      const fake = await scripted(options.host);
-      return { ...fake, kind: `a scripted expert (llama-server from ${venv} failed to start: ${(err as Error).message.split('\n')[0]})` };
+      const scripted = await startScriptedExpert(options.host);
+      return { ...scripted, kind: `a scripted expert (llama-server from ${venv} failed to start: ${(err as Error).message.split('\n')[0]})` };
     }
   }
-  const fake = await scripted(options.host);
-  return { ...fake, kind: 'a scripted expert (llama.cpp is not installed here; testing/python/install.sh builds it)' };
+  const scripted = await startScriptedExpert(options.host);
+  return { ...scripted, kind: 'a scripted expert (llama.cpp is not installed here; testing/python/install.sh builds it)' };
 }
 
-async function scripted(host: string): Promise<DemoExpert> {
-  const fake = await startFakeOpenAi({ host });
-  fake.fallback({ kind: 'text', chunks: 'This is the demo expert. In a real cluster, a model deployed by hearth answers here. '.split(/(?<= )/), delayMs: 20 });
-  return { port: fake.port, kind: 'a scripted expert', stop: () => fake.close() };
+const ANSWER = 'This is the demo expert. In a real cluster, a model deployed by hearth answers here. '.split(/(?<= )/);
+
+/** A minimal OpenAI-compatible chat server: /health, and /v1/chat/completions streaming ANSWER word by word. */
+async function startScriptedExpert(host: string): Promise<DemoExpert> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health') return void res.end('{"status":"ok"}');
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      return void res.end('{"error":{"message":"not found"}}');
+    }
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const chunk = (delta: object, finish: string | null = null) =>
+        `data: ${JSON.stringify({ id: 'demo', object: 'chat.completion.chunk', created: 0, model: 'demo', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      res.write(chunk({ role: 'assistant', content: '' }));
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i < ANSWER.length) res.write(chunk({ content: ANSWER[i++] }));
+        else {
+          clearInterval(timer);
+          res.end(chunk({}, 'stop') + 'data: [DONE]\n\n');
+        }
+      }, 20);
+      res.on('close', () => clearInterval(timer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    kind: 'a scripted expert',
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

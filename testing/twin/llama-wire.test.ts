@@ -17,14 +17,14 @@ import { createModelClient, type ModelEvent } from '../../agent/twin/model-clien
 import type { TurnEvent } from '../../agent/twin/events.js';
 import { repoPath } from '../../agent/util/paths.js';
 import { startTwinHarness } from '../support/twin-harness.js';
-import { llamaServerIn, startLlamaExpert, type LlamaExpert } from './llama-expert.js';
+import { llamaServerIn, startLlamaExpert, type LlamaExpert } from '../../agent/cli/demo-llama.js';
 
 const venv = process.env['HEARTH_PY_VENV'];
 const server = venv === undefined ? undefined : llamaServerIn(venv);
 const skip = venv === undefined ? 'HEARTH_PY_VENV is not set (testing/python/install.sh builds it)' : !existsSync(server!) ? `no llama-server at ${server}` : undefined;
 
 if (skip !== undefined) {
-  test(`llama-server wire compatibility (skipped: ${skip})`, (t) => t.pass());
+  test.skip(`llama-server wire compatibility (skipped: ${skip})`, () => undefined);
 } else {
   let llama: LlamaExpert;
   let dir: string;

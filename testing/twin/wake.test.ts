@@ -22,7 +22,8 @@ import { createTwinModule } from '../../agent/twin/module.js';
 import type { TurnEvent } from '../../agent/twin/events.js';
 import { repoPath } from '../../agent/util/paths.js';
 import { bpfSkipReason, uniqueLoopback } from '../bpf/helpers.js';
-import { fixtureJob, randomServicePort, startPowerCluster, testTcPriority, until } from '../power/harness.js';
+import { fixtureJob, randomServicePort, startPowerCluster, testTcPriority } from '../power/harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { readSse } from '../support/twin-harness.js';
 
 const skip = bpfSkipReason();
@@ -48,7 +49,7 @@ if (skip !== undefined) {
     t.teardown(() => rm(stateDir, { recursive: true, force: true }));
     const port = randomServicePort();
     await cluster.register(expertJob('prima-api-code', port));
-    await until('the expert to answer', () => fetch(`http://${cluster.node.address}:${port}/health`).then((r) => r.ok).catch(() => false));
+    await waitFor('the expert to answer', () => fetch(`http://${cluster.node.address}:${port}/health`).then((r) => r.ok).catch(() => false), { timeoutMs: 30_000 });
 
     let power: AgentModule | undefined;
     const modules: ModuleEntry[] = [
@@ -89,14 +90,14 @@ if (skip !== undefined) {
     const agent = `http://127.0.0.1:${apiPort}`;
     const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 
-    await until('the expert to sleep', async () => {
+    await waitFor('the expert to sleep', async () => {
       const overview = (await (await fetch(`${agent}/api/v1/power`)).json()) as PowerOverview;
       return overview.services.find((s) => s.service === 'prima-api-code' && s.state === 'sleeping');
-    }, 60_000);
-    await until('discovery to list the expert', async () => {
+    }, { timeoutMs: 60_000 });
+    await waitFor('discovery to list the expert', async () => {
       const experts = (await (await fetch(`${agent}/api/v1/experts`)).json()) as unknown;
       return JSON.stringify(experts).includes('prima-api-code');
-    });
+    }, { timeoutMs: 30_000 });
 
     const { id } = (await (await fetch(`${agent}/api/v1/conversations`, { method: 'POST', headers })).json()) as { id: string };
     const response = await fetch(`${agent}/api/v1/conversations/${id}/messages`, { method: 'POST', headers, body: JSON.stringify({ text: 'write a python function, please' }) });

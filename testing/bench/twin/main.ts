@@ -25,7 +25,7 @@ import { openMemoryDatabase } from '../../../agent/twin/memory/database.js';
 import { createLongTermMemory } from '../../../agent/twin/memory/long-term.js';
 import { embedLocally } from '../../../agent/twin/memory/local-embedder.js';
 import { execFileSync } from 'node:child_process';
-import { llamaServerIn, startLlamaExpert, type LlamaExpert } from '../../twin/llama-expert.js';
+import { llamaServerIn, startLlamaExpert, type LlamaExpert } from '../../../agent/cli/demo-llama.js';
 
 const QUESTION = 'Write a python function that reverses a list';
 

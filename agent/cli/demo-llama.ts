@@ -1,9 +1,11 @@
-// Starts llama-server on a free loopback port with a given GGUF model, as an
-// expert the twin can call; resolves once /health answers. Used by the twin's
-// wire tests and its benchmark.
+// Starts llama-server on a free port of a given address with a GGUF model, as
+// an expert the twin can call; resolves once /health answers. `hearth demo`
+// serves its expert this way when llama.cpp is installed; the twin's wire
+// tests and benchmark use it too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
+import { HearthError } from '../errors.js';
 
 export interface LlamaExpert {
   readonly port: number;
@@ -48,7 +50,7 @@ export async function startLlamaExpert(options: { server: string; model: string;
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`llama-server exited ${child.exitCode} before it was ready: ${stderr}`);
+    if (child.exitCode !== null) throw new HearthError('HEARTH_ERR_UNREACHABLE', `llama-server exited ${child.exitCode} before it was ready: ${stderr}`);
     try {
       const response = await fetch(`http://${host}:${port}/health`);
       if (response.ok) break;
@@ -57,7 +59,7 @@ export async function startLlamaExpert(options: { server: string; model: string;
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`llama-server was not ready within ${options.readyTimeoutMs ?? 60_000} ms: ${stderr}`);
+      throw new HearthError('HEARTH_ERR_TIMEOUT', `llama-server was not ready within ${options.readyTimeoutMs ?? 60_000} ms: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
