@@ -284,11 +284,13 @@ async function streamAnswer(
   const messages = [...target.messages];
   const rounds = deps.maxToolRounds ?? 4;
   for (let round = 0; ; round++) {
-    let ended: { text: string; toolCalls: readonly ModelToolCall[] } | undefined;
+    let ended: { text: string; toolCalls: readonly ModelToolCall[]; serverTimings?: Record<string, number> } | undefined;
     for await (const event of deps.client.stream({ baseUrl: target.baseUrl, model: target.model, messages, tools: round < rounds ? tools : [], signal: plan.signal, ...(deps.maxTokens === undefined ? {} : { maxTokens: deps.maxTokens }) })) {
       if (event.type === 'delta') delta(event.text);
       else ended = event;
     }
+    // llama-server reports its own prompt and generation timings; they are kept with the turn.
+    if (ended !== undefined && 'serverTimings' in ended && ended.serverTimings !== undefined) summary['serverTimings'] = ended.serverTimings;
     if (ended === undefined || ended.toolCalls.length === 0 || plan.signal.aborted) return;
     messages.push({
       role: 'assistant',

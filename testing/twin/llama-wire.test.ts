@@ -93,6 +93,8 @@ if (skip !== undefined) {
     t.is(done.finish, 'complete', JSON.stringify(events.filter((e) => e.type !== 'delta')));
     t.is(done.expert, 'prima-api-code');
     t.true((done.timings.tokens ?? 0) > 0);
+    const stored = await twin.api('GET', `/api/v1/conversations/${id}`);
+    t.is(typeof stored.json.turns[1].events.serverTimings.predicted_per_second, 'number', 'llama-server\'s own timings are kept with the turn');
     t.is(done.text, events.filter((e) => e.type === 'delta').map((e) => (e as { text: string }).text).join(''));
   });
 }
