@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentModule, ModuleDeps } from '../daemon/module-contract.js';
 import type { Route } from '../http-api/route.js';
-import { createToolInvoker } from '../tools/invoke.js';
+import { createHands, type DiscoveredExpert, type Hands } from '../tools/hands.js';
+import { createToolInvoker, type ToolInvoker } from '../tools/invoke.js';
 import { boundTools } from '../tools/registry.js';
 import { repoPath } from '../util/paths.js';
 import { openApprovalStore, type ApprovalStore } from './approvals/store.js';
@@ -27,18 +28,35 @@ export interface TwinModuleOptions {
   readonly powerRoutes?: () => readonly Route[];
 }
 
+/** Discovery rows as the cluster tools read them (name, address, port, health, node). */
+function toDiscovered(rows: readonly unknown[]): DiscoveredExpert[] {
+  const out: DiscoveredExpert[] = [];
+  for (const row of rows) {
+    const r = row as Record<string, unknown>;
+    if (typeof r['name'] !== 'string' || typeof r['address'] !== 'string' || typeof r['port'] !== 'number') continue;
+    out.push({ name: r['name'], address: r['address'], port: r['port'], health: typeof r['health'] === 'string' ? r['health'] : 'unknown', ...(typeof r['node'] === 'string' ? { node: r['node'] } : {}) });
+  }
+  return out;
+}
+
 export function promptsDir(configured: string | undefined): string {
   if (configured !== undefined) return configured;
   const bundled = repoPath('prompts');
   return existsSync(bundled) ? bundled : '/etc/hearth/prompts';
 }
 
-export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = {}): AgentModule {
+/** The twin's module; `tools()` is its tool pipeline once started (MCP serves the same one). */
+export interface TwinModule extends AgentModule {
+  tools(): ToolInvoker | undefined;
+}
+
+export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = {}): TwinModule {
   const settings = deps.config.twin;
   let twin: Twin | undefined;
   let approvals: ApprovalStore | undefined;
   let db: MemoryDatabase | undefined;
   let prompts: PromptLibrary | undefined;
+  let hands: Hands | undefined;
   let routes: Route[] = [];
   const power = options.powerRoutes === undefined ? undefined : createPowerPort(options.powerRoutes);
 
@@ -61,6 +79,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
   };
 
   return {
+    tools: () => twin?.tools(),
     routes: lazy(),
     health: () => {
       if (!settings.enabled) return { ok: true };
@@ -127,10 +146,16 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         client: createModelClient(),
         ...(power === undefined ? {} : { powerState: (service: string) => power.state(service) }),
         publish: (event) => deps.events.publish(event),
+        onConversationEnded: (conversationId) => {
+          hands?.closeConversation({ kind: 'twin', conversationId }).catch((err: unknown) => deps.log.warn({ err, conversationId }, 'conversation tools not closed'));
+        },
         log: deps.log,
       });
+      hands = createHands({ config: deps.config, log: deps.log.child({ part: 'hands' }), listExperts: () => toDiscovered(deps.listExperts()) });
+      const cluster = hands;
       built.attachTools(createToolInvoker({
         tools: boundTools({
+          hands: cluster.deps,
           routing: { experts },
           ...(power === undefined ? {} : { power }),
           twinState: {
@@ -177,6 +202,8 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
       twin = undefined;
       approvals?.stop();
       approvals = undefined;
+      await hands?.stop();
+      hands = undefined;
       prompts?.stop();
       prompts = undefined;
       db?.close();

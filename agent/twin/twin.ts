@@ -44,6 +44,8 @@ export interface TwinDeps {
   readonly invoker?: ToolInvoker;
   readonly powerState?: (service: string) => Promise<ExpertPowerState | undefined>;
   readonly publish: (event: BusEvent) => void;
+  /** Told when a conversation ends, so what its tools hold (a browser context) is let go. */
+  readonly onConversationEnded?: (conversationId: string) => void;
   readonly log: Logger;
   readonly clock?: () => Date;
 }
@@ -107,6 +109,7 @@ export function createTwin(deps: TwinDeps): Twin {
       deps.conversations.require(id);
       inFlight.get(id)?.controller.abort(new Error('conversation deleted'));
       deps.conversations.remove(id);
+      deps.onConversationEnded?.(id);
       deps.publish({ topic: 'conversation', conversationId: id, change: 'deleted' });
     },
     send(conversationId, text, options = {}) {
