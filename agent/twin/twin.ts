@@ -50,6 +50,11 @@ export interface TwinDeps {
   readonly clock?: () => Date;
 }
 
+/** A turn's events; `drain()` takes those already waiting (a stream writer batches them). */
+export interface TurnStream extends AsyncIterable<TurnEvent> {
+  drain(): TurnEvent[];
+}
+
 export interface Twin {
   attachTools(invoker: ToolInvoker): void;
   tools(): ToolInvoker | undefined;
@@ -61,7 +66,7 @@ export interface Twin {
    * Starts a turn and returns its events. Bad input (not text, too long, unknown conversation) throws
    * before anything starts. A turn already running in the conversation is interrupted.
    */
-  send(conversationId: string, text: unknown, options?: { signal?: AbortSignal }): AsyncIterable<TurnEvent>;
+  send(conversationId: string, text: unknown, options?: { signal?: AbortSignal }): TurnStream;
   /** Resolves once every turn in flight has ended. */
   idle(): Promise<void>;
   memorySummary(): { shortTerm: { conversation: string; turns: number }[]; longTerm: number };

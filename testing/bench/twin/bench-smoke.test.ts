@@ -20,7 +20,7 @@ test('the twin benchmark in quick mode prints the machine, the expert it used an
   t.regex(out, /^machine: nproc \d+, cpu .+, kernel .+, node v\d+/m);
   t.regex(out, /^expert: (llama-server .*tiny random-weight model|scripted OpenAI-compatible server)/m);
   t.regex(out, /straight to the expert \(baseline, openai client\) +p50 +[\d.]+ ms +p99 +[\d.]+ ms/);
-  t.regex(out, /through the twin \(HTTP API \+ SSE, then the expert\) +p50 +[\d.]+ ms/);
+  t.regex(out, /through the twin \(its own process: HTTP API \+ SSE\) +p50 +[\d.]+ ms/);
   t.regex(out, /added = twin - baseline: p50 -?[\d.]+ ms \(target <= 5 ms\), p99 -?[\d.]+ ms \(target <= 15 ms\)/);
   t.regex(out, /tokens\/s, answers of up to \d+ tokens .*: straight \d+, through the twin \d+: [\d.]+% of direct/);
   t.regex(out, /first-stage \(keyword\) routing decision, \d+ questions +p50 +[\d.]+ us +p99 +[\d.]+ us/);

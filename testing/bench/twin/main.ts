@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { startFakeOpenAi, type FakeOpenAi } from '../../support/fake-openai.js';
-import { startTwinHarness, type TwinHarness } from '../../support/twin-harness.js';
+import { readSse, startTwinHarness, TEST_TOKEN } from '../../support/twin-harness.js';
 import { describeMachine } from '../agent/machine.js';
 import { formatMs, percentile } from '../agent/stats.js';
 import { createFirstStage } from '../../../agent/twin/first-stage.js';
@@ -24,7 +24,7 @@ import { repoPath } from '../../../agent/util/paths.js';
 import { openMemoryDatabase } from '../../../agent/twin/memory/database.js';
 import { createLongTermMemory } from '../../../agent/twin/memory/long-term.js';
 import { embedLocally } from '../../../agent/twin/memory/local-embedder.js';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { llamaServerIn, startLlamaExpert, type LlamaExpert } from '../../../agent/cli/demo-llama.js';
 
 const QUESTION = 'Write a python function that reverses a list';
@@ -91,21 +91,46 @@ async function direct(baseUrl: string, messages: unknown[], maxTokens: number): 
   return { ttft: (first ?? end) - start, tokens, tps: first === undefined || tokens < 2 ? 0 : ((tokens - 1) * 1000) / (end - first) };
 }
 
+/** The twin in a process of its own, as in the agent, so its work and the client's do not share one event loop. */
+async function startTwinProcess(expertPort: number, maxAnswerTokens: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [repoPath('dist', 'testing', 'bench', 'twin', 'twin-process.js'), String(expertPort), String(maxAnswerTokens)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /^url (\S+)$/m.exec(out);
+      if (match !== null) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the twin process exited ${code}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+const AUTH = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
+
 /** The same through the twin's HTTP API: a fresh conversation each time, so every request carries the same messages. */
-async function viaTwin(twin: TwinHarness): Promise<{ ttft: number; tokens: number; tps: number }> {
-  const id = await twin.createConversation();
+async function viaTwin(twin: { url: string }): Promise<{ ttft: number; tokens: number; tps: number }> {
+  const { id } = (await (await fetch(`${twin.url}/api/v1/conversations`, { method: 'POST', headers: AUTH })).json()) as { id: string };
   const start = performance.now();
   let first: number | undefined;
   let tokens = 0;
   let end = start;
-  await twin.sendMessage(id, QUESTION, {
-    onEvent: (e) => {
-      if (e.type === 'delta') {
-        first ??= performance.now();
-        end = performance.now();
-        tokens += 1;
-      }
-    },
+  const response = await fetch(`${twin.url}/api/v1/conversations/${id}/messages`, { method: 'POST', headers: AUTH, body: JSON.stringify({ text: QUESTION }) });
+  await readSse(response, (e) => {
+    if (e.type === 'delta') {
+      first ??= performance.now();
+      end = performance.now();
+      tokens += 1;
+    }
   });
   return { ttft: (first ?? end) - start, tokens, tps: first === undefined || tokens < 2 ? 0 : ((tokens - 1) * 1000) / (end - first) };
 }
@@ -118,9 +143,8 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
   const backend: Backend = (await llamaBackend()) ?? (await fakeBackend());
   const shortTokens = 4;
   const longTokens = quick ? 100 : 300;
-  const expert = [{ name: 'prima-api-code', address: '127.0.0.1', port: backend.port }];
-  const short = await startTwinHarness({ experts: expert, config: { twin: { recall: 0, maxAnswerTokens: shortTokens } } });
-  const long = await startTwinHarness({ experts: expert, config: { twin: { recall: 0, maxAnswerTokens: longTokens } } });
+  const short = await startTwinProcess(backend.port, shortTokens);
+  const long = await startTwinProcess(backend.port, longTokens);
   try {
     console.log(`expert: ${backend.name}`);
     // The exact messages the twin sends, recorded once through a scripted server, are the baseline's request.
@@ -151,7 +175,7 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     }
     console.log(`time to first token, ${rounds} rounds, ${shortTokens}-token answers:`);
     console.log(line('  straight to the expert (baseline, openai client)', directTtft));
-    console.log(line('  through the twin (HTTP API + SSE, then the expert)', twinTtft));
+    console.log(line('  through the twin (its own process: HTTP API + SSE)', twinTtft));
     console.log(line('  added by the twin, paired per round', added));
     console.log(`  added = twin - baseline: p50 ${formatMs(percentile(twinTtft, 50) - percentile(directTtft, 50))} (target <= 5 ms), p99 ${formatMs(percentile(twinTtft, 99) - percentile(directTtft, 99))} (target <= 15 ms)`);
 
@@ -166,8 +190,8 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     const v = percentile(twinTps, 50);
     console.log(`tokens/s, answers of up to ${longTokens} tokens (p50 of ${directTps.length}): straight ${d.toFixed(0)}, through the twin ${v.toFixed(0)}: ${((v / d) * 100).toFixed(1)}% of direct (target >= 99%)`);
   } finally {
-    await short.close();
-    await long.close();
+    await short.stop();
+    await long.stop();
     await backend.close();
   }
 }
