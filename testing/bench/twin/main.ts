@@ -5,10 +5,10 @@
 // - tokens per second passed through vs read straight from the expert;
 // - the keyword first stage's routing decision vs asking the router model;
 // - long-term memory search among 100,000 memories vs an exact scan.
-// The expert is the real llama-server with the tiny model when HEARTH_PY_VENV
-// holds llama.cpp (testing/python/install.sh), else the scripted
+// The expert is the real llama-server with the tiny model when the llama.cpp
+// environment of testing/python/install.sh is built, else the scripted
 // OpenAI-compatible server (testing/support/fake-openai.ts); the output says which.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -24,8 +24,8 @@ import { repoPath } from '../../../agent/util/paths.js';
 import { openMemoryDatabase } from '../../../agent/twin/memory/database.js';
 import { createLongTermMemory } from '../../../agent/twin/memory/long-term.js';
 import { embedLocally } from '../../../agent/twin/memory/local-embedder.js';
-import { execFileSync, spawn } from 'node:child_process';
-import { llamaServerIn, startLlamaExpert, type LlamaExpert } from '../../../agent/cli/demo-llama.js';
+import { spawn } from 'node:child_process';
+import { findLlamaCpp, startLlamaServer, tinyModel } from '../../support/llama.js';
 
 const QUESTION = 'Write a python function that reverses a list';
 
@@ -46,23 +46,17 @@ async function fakeBackend(): Promise<Backend & { fake: FakeOpenAi }> {
   return { name: 'scripted OpenAI-compatible server (testing/support/fake-openai.ts; llama.cpp not configured)', port: fake.port, baseUrl: fake.baseUrl, prepare: (n) => void (tokens = n), close: () => fake.close(), fake };
 }
 
-/** llama-server from HEARTH_PY_VENV (testing/python/install.sh) serving the tiny random-weight model, when there is one. */
+/** llama-server from the cached llama.cpp environment serving the tiny random-weight model, when there is one. */
 async function llamaBackend(): Promise<Backend | undefined> {
-  const venv = process.env['HEARTH_PY_VENV'];
-  if (venv === undefined || !existsSync(llamaServerIn(venv))) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-llama-'));
-  const model = join(dir, 'tiny.gguf');
-  execFileSync(join(venv, 'bin', 'python'), [repoPath('testing', 'twin', 'tiny-gguf.py'), model], { stdio: 'pipe' });
-  const llama: LlamaExpert = await startLlamaExpert({ server: llamaServerIn(venv), model });
+  const found = findLlamaCpp();
+  if (found.llama === undefined) return undefined;
+  const llama = await startLlamaServer({ model: await tinyModel(), extraArgs: ['--ctx-size', '4096'] });
   return {
-    name: `llama-server (${llamaServerIn(venv)}) with the tiny random-weight model from testing/twin/tiny-gguf.py`,
+    name: `llama-server ${found.llama.release} (${found.llama.llamaServer}) with the tiny random-weight model of testing/support/llama.ts`,
     port: llama.port,
-    baseUrl: llama.baseUrl,
+    baseUrl: `${llama.url}/v1`,
     prepare: () => undefined,
-    close: async () => {
-      await llama.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => llama.stop(),
   };
 }
 
