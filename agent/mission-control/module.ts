@@ -7,6 +7,7 @@ import { createEventHub } from './event-hub.js';
 import { loadPageAssets } from './page-assets.js';
 import { createSessionRoutes } from './session-routes.js';
 import { createSessionStore } from './sessions.js';
+import { createSessionFile } from './session-file.js';
 
 export const EVENTS_PATH = '/api/v1/events';
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -20,7 +21,8 @@ export interface MissionControlOptions {
 
 export function createMissionControlModule(deps: ModuleDeps, options: MissionControlOptions = {}): AgentModule {
   const token = deps.config.api.token;
-  const sessions = createSessionStore({ ttlMs: SESSION_TTL_MS });
+  const sessionFile = createSessionFile(deps.config.state.dir, deps.log);
+  const sessions = createSessionStore({ ttlMs: SESSION_TTL_MS, initial: sessionFile.read(), onChange: (all) => sessionFile.save(all) });
   const page = loadPageAssets(options.pageDir ?? repoPath('dist', 'web'));
   let publish: ((change: Parameters<ReturnType<typeof createEventHub>['publishCluster']>[0]) => void) | undefined;
   const cluster = createClusterWatch({ backends: deps.backends, log: deps.log, waitMs: CLUSTER_WAIT_MS, onChange: (change) => publish?.(change) });
@@ -47,6 +49,7 @@ export function createMissionControlModule(deps: ModuleDeps, options: MissionCon
     async stop() {
       await cluster.stop();
       await hub.stop();
+      await sessionFile.flush();
     },
     health: () => (page.built ? { ok: true } : { ok: false, reason: 'the page is not built (run npm run build)' }),
   };

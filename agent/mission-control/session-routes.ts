@@ -44,11 +44,11 @@ export function createSessionRoutes(deps: SessionRouteDeps): Route[] {
         const verdict = checkToken(`Bearer ${token}`);
         if (verdict === 'not-configured') return unauthorized('This agent has no API token configured (api.token or HEARTH_API_TOKEN), so nobody can sign in: the page is read-only.', 403);
         if (verdict !== 'ok') return unauthorized('That is not the agent\'s API token.');
-        const session = deps.sessions.create();
+        const { session, cookie } = deps.sessions.create();
         return {
           status: 200,
           json: { tokenConfigured: true, signedIn: true, csrf: session.csrf },
-          headers: { 'set-cookie': sessionCookie(session.id, Math.floor(deps.ttlMs / 1000)) },
+          headers: { 'set-cookie': sessionCookie(cookie, Math.floor(deps.ttlMs / 1000)) },
         };
       },
     },

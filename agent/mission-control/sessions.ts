@@ -2,7 +2,8 @@
 // kept in an HttpOnly, SameSite=Strict cookie. Each session carries its own
 // CSRF value, which the page reads from GET /api/v1/session (same-origin only)
 // and sends back in `x-hearth-csrf` on every request that changes anything.
-// Sessions live in memory: an agent restart signs every page out.
+// Sessions are kept by the SHA-256 of their id, so the file they are saved
+// to (to survive a restart) holds no cookie value.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Principal, RequestAuthenticator } from '../http-api/route.js';
@@ -12,7 +13,8 @@ export const CSRF_HEADER = 'x-hearth-csrf';
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface Session {
-  readonly id: string;
+  /** SHA-256 of the cookie value (hex); the value itself is only in the cookie. */
+  readonly key: string;
   readonly csrf: string;
   readonly createdAt: number;
   expiresAt: number;
@@ -24,13 +26,18 @@ export interface SessionStoreOptions {
   readonly now?: () => number;
   /** Most sessions kept at once; the oldest goes first. */
   readonly maxSessions?: number;
+  /** Sessions saved before (a restart); expired ones are dropped. */
+  readonly initial?: readonly Session[];
+  /** Called after a session is created or removed, with every live session (to save them). */
+  readonly onChange?: (sessions: readonly Session[]) => void;
 }
 
 export interface SessionStore {
-  create(): Session;
+  /** A new session and the cookie value naming it. */
+  create(): { session: Session; cookie: string };
   /** The live session named by the request's cookie, renewed; undefined when none. */
   fromRequest(req: IncomingMessage): Session | undefined;
-  remove(id: string): void;
+  remove(key: string): void;
   /** Principal for the API server: a session only when the cookie is valid and, for changes, the CSRF header matches. */
   readonly authenticate: RequestAuthenticator;
   size(): number;
@@ -39,6 +46,8 @@ export interface SessionStore {
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
+
+const keyOf = (cookie: string): string => digest(cookie).toString('hex');
 
 function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
@@ -67,13 +76,16 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const now = options.now ?? Date.now;
   const max = options.maxSessions ?? 1000;
   const sessions = new Map<string, Session>();
+  for (const session of options.initial ?? []) if (session.expiresAt > now()) sessions.set(session.key, { ...session });
+  const changed = () => options.onChange?.([...sessions.values()]);
 
-  function live(id: string | undefined): Session | undefined {
-    if (id === undefined || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
-    const session = sessions.get(id);
+  function live(cookie: string | undefined): Session | undefined {
+    if (cookie === undefined || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
+    const key = keyOf(cookie);
+    const session = sessions.get(key);
     if (session === undefined) return undefined;
     if (session.expiresAt <= now()) {
-      sessions.delete(id);
+      sessions.delete(key);
       return undefined;
     }
     session.expiresAt = now() + options.ttlMs;
@@ -91,17 +103,16 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         if (oldest === undefined) break;
         sessions.delete(oldest);
       }
-      const session: Session = {
-        id: randomBytes(32).toString('base64url'),
-        csrf: randomBytes(32).toString('base64url'),
-        createdAt: now(),
-        expiresAt: now() + options.ttlMs,
-      };
-      sessions.set(session.id, session);
-      return session;
+      const cookie = randomBytes(32).toString('base64url');
+      const session: Session = { key: keyOf(cookie), csrf: randomBytes(32).toString('base64url'), createdAt: now(), expiresAt: now() + options.ttlMs };
+      sessions.set(session.key, session);
+      changed();
+      return { session, cookie };
     },
     fromRequest,
-    remove: (id) => void sessions.delete(id),
+    remove(key) {
+      if (sessions.delete(key)) changed();
+    },
     authenticate(req): Principal {
       const session = fromRequest(req);
       if (session === undefined) return { kind: 'anonymous' };
@@ -109,7 +120,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         const sent = req.headers[CSRF_HEADER];
         if (typeof sent !== 'string' || !sameSecret(sent, session.csrf)) return { kind: 'anonymous' };
       }
-      return { kind: 'session', sessionId: session.id };
+      return { kind: 'session', sessionId: session.key };
     },
     size: () => sessions.size,
   };
