@@ -1,0 +1,43 @@
+// The real-Nomad harness itself: it finds a binary or says in one line why
+// not, starts a dev agent synced with its Consul, and survives an outage.
+import test from 'ava';
+import { findNomadBinary, isConsulProblem, parseNomadLogLine, realNomadSkipReason, startRealNomad } from './real-nomad.js';
+
+test('the binary lookup prefers HEARTH_NOMAD_BIN and says why when it is unusable', (t) => {
+  const bad = findNomadBinary({ HEARTH_NOMAD_BIN: '/nonexistent/nomad', PATH: '' });
+  t.is(bad.path, undefined);
+  t.regex(realNomadSkipReason({ HEARTH_NOMAD_BIN: '/nonexistent/nomad', PATH: '' }) ?? '', /^real Nomad tier skipped: HEARTH_NOMAD_BIN=\/nonexistent\/nomad is not an executable file$/);
+});
+
+test('Consul warnings are told apart from other log lines', (t) => {
+  const warn = parseNomadLogLine(JSON.stringify({ '@level': 'warn', '@module': 'consul.sync', '@message': 'failed to update services in Consul' }));
+  t.true(isConsulProblem(warn));
+  t.false(isConsulProblem(parseNomadLogLine(JSON.stringify({ '@level': 'info', '@module': 'consul.sync', '@message': 'synced' }))));
+  t.false(isConsulProblem(parseNomadLogLine(JSON.stringify({ '@level': 'warn', '@module': 'client.driver_mgr', '@message': 'docker unhealthy' }))));
+  t.true(isConsulProblem(parseNomadLogLine('2026-01-01T00:00:00Z [ERROR] agent: (view) health.service(x|passing): Unexpected response code: 500')));
+});
+
+const skip = realNomadSkipReason();
+const realTest = skip === undefined ? test.serial : test.skip;
+
+realTest(`a dev agent starts, syncs with its Consul without warnings and comes back after an outage${skip === undefined ? '' : ` (${skip})`}`, async (t) => {
+  const real = await startRealNomad();
+  t.teardown(() => real.stop());
+  const leader = await fetch(`${real.nomadAddr}/v1/status/leader`);
+  t.is(leader.status, 200);
+  // Nomad registers its own agent services in Consul.
+  const deadline = Date.now() + 30_000;
+  let names: string[] = [];
+  while (Date.now() < deadline) {
+    names = Object.keys((await (await fetch(`${real.consulAddr}/v1/catalog/services`)).json()) as Record<string, unknown>);
+    if (names.includes('nomad') && names.includes('nomad-client')) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  t.true(names.includes('nomad') && names.includes('nomad-client'), `catalog: ${names.join(', ')}`);
+  await real.stopNomad();
+  await t.throwsAsync(fetch(`${real.nomadAddr}/v1/status/leader`));
+  await real.startNomad();
+  t.is((await fetch(`${real.nomadAddr}/v1/status/leader`)).status, 200);
+  await new Promise((r) => setTimeout(r, 3000));
+  t.deepEqual(real.consulProblems(), []);
+});

@@ -1,0 +1,306 @@
+// A real `nomad agent -dev` on free loopback ports for the real tier, whose
+// Consul is the simulator's Consul side (or a real `consul agent -dev` when a
+// `consul` binary is on PATH). Nomad's log is collected so a test can fail on
+// any warning or error Nomad logs about its Consul: each such line is a defect
+// of the simulator.
+//
+//   const skip = realNomadSkipReason();           // one line, or undefined
+//   const real = await startRealNomad();
+//   t.teardown(() => real.stop());
+//   ... real.nomadAddr, real.consulAddr ...
+//   t.deepEqual(real.consulProblems(), []);
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSimulator, type Simulator } from '../sim/index.js';
+
+export interface NomadLogLine {
+  readonly level: string;
+  readonly module: string;
+  readonly message: string;
+  /** The whole line as Nomad wrote it. */
+  readonly raw: string;
+}
+
+export interface RealNomad {
+  readonly nomadAddr: string;
+  readonly consulAddr: string;
+  /** Which Consul Nomad talks to. */
+  readonly consulKind: 'simulator' | 'real';
+  /** The Nomad client's node name (the machine's hostname). */
+  readonly nodeName: string;
+  /** The simulator serving Consul (undefined with a real Consul). */
+  readonly sim: Simulator | undefined;
+  /** Every log line Nomad wrote so far, across restarts. */
+  logs(): readonly NomadLogLine[];
+  /** Warnings and errors Nomad logged about Consul (service sync, checks, templates). */
+  consulProblems(): string[];
+  /** Kills Nomad (SIGINT, then SIGKILL) and keeps its data dir: an outage. */
+  stopNomad(): Promise<void>;
+  /** Starts Nomad again on the same ports and data dir, and waits for a leader and a ready client. */
+  startNomad(): Promise<void>;
+  /** stopNomad() then startNomad(). */
+  restartNomad(): Promise<void>;
+  /** Stops Nomad and Consul and removes every directory this harness made. */
+  stop(): Promise<void>;
+}
+
+export interface RealNomadOptions {
+  /** Nomad's log level (default INFO). */
+  readonly logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN';
+  /** Extra environment for the Nomad process. */
+  readonly env?: Record<string, string>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir !== '' && isExecutable(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/** The nearest directory above this file holding package.json: the repository root (dist/ has none). */
+function findRepoRoot(): string {
+  for (let dir = here; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return here;
+  }
+}
+
+export type BinaryLookup = { readonly path: string } | { readonly path?: undefined; readonly reason: string };
+
+/** HEARTH_NOMAD_BIN, else `nomad` on PATH, else `../shared/bin/nomad` beside the repository root. */
+export function findNomadBinary(env: NodeJS.ProcessEnv = process.env): BinaryLookup {
+  const fromEnv = env.HEARTH_NOMAD_BIN;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    return isExecutable(fromEnv) ? { path: fromEnv } : { reason: `HEARTH_NOMAD_BIN=${fromEnv} is not an executable file` };
+  }
+  const found = onPath('nomad');
+  if (found !== undefined) return { path: found };
+  const shared = resolve(findRepoRoot(), '..', 'shared', 'bin', 'nomad');
+  if (isExecutable(shared)) return { path: shared };
+  return { reason: `no Nomad binary (HEARTH_NOMAD_BIN unset, no nomad on PATH, none at ${shared})` };
+}
+
+/** One line saying why the real tier is skipped, or undefined when a Nomad binary is there. */
+export function realNomadSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const found = findNomadBinary(env);
+  return found.path === undefined ? `real Nomad tier skipped: ${found.reason}` : undefined;
+}
+
+export async function freeLoopbackPort(): Promise<number> {
+  return await new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+async function poll<T>(what: string, read: () => Promise<T | undefined>, timeoutMs: number, died: () => string | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const why = died();
+    if (why !== undefined) throw new Error(`${what}: ${why}`);
+    try {
+      const value = await read();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err instanceof Error ? ` (last error: ${err.message})` : '';
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  if (!res.ok) return undefined;
+  return JSON.parse(await res.text()) as unknown;
+}
+
+function stopChild(child: ChildProcess | undefined, graceMs = 10_000): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGCONT');
+    child.kill('SIGINT');
+  });
+}
+
+/** Parses one line of Nomad's JSON log (`log_json`); plain lines are kept with level "unknown". */
+export function parseNomadLogLine(raw: string): NomadLogLine {
+  try {
+    const rec = JSON.parse(raw) as Record<string, unknown>;
+    const str = (k: string) => (typeof rec[k] === 'string' ? (rec[k] as string) : '');
+    return { level: str('@level'), module: str('@module'), message: str('@message'), raw };
+  } catch {
+    const m = /\[(TRACE|DEBUG|INFO|WARN|ERROR)\]\s+(\S+):\s?(.*)$/.exec(raw);
+    return m === null ? { level: 'unknown', module: '', message: raw, raw } : { level: (m[1] ?? '').toLowerCase(), module: m[2] ?? '', message: m[3] ?? '', raw };
+  }
+}
+
+/** Whether a log line is a warning or error about Consul (service sync, checks, template views). */
+export function isConsulProblem(line: NomadLogLine): boolean {
+  if (line.level !== 'warn' && line.level !== 'error') return false;
+  return /consul|template|\((view|runner|watcher)\)/i.test(`${line.module} ${line.message} ${line.raw}`);
+}
+
+interface ConsulSide {
+  readonly addr: string;
+  readonly kind: 'simulator' | 'real';
+  readonly sim: Simulator | undefined;
+  stop(): Promise<void>;
+}
+
+async function startConsulSide(dir: string): Promise<ConsulSide> {
+  const consulBin = onPath('consul');
+  if (consulBin === undefined) {
+    // One simulated node standing for this machine: Nomad's client registers its services at that agent.
+    const sim = createSimulator({ nodes: [{ name: hostname(), address: '127.0.0.1' }], perNodeListeners: false });
+    const { consulAddr } = await sim.start();
+    return { addr: consulAddr, kind: 'simulator', sim, stop: () => sim.stop() };
+  }
+  const [http, serfLan, serfWan, server] = await Promise.all([freeLoopbackPort(), freeLoopbackPort(), freeLoopbackPort(), freeLoopbackPort()]);
+  const config = join(dir, 'consul.json');
+  writeFileSync(config, JSON.stringify({ ports: { http, dns: -1, grpc: -1, grpc_tls: -1, serf_lan: serfLan, serf_wan: serfWan, server } }));
+  const child = spawn(consulBin, ['agent', '-dev', '-bind', '127.0.0.1', '-client', '127.0.0.1', '-config-file', config], { stdio: 'ignore' });
+  const addr = `http://127.0.0.1:${http}`;
+  const exited = () => (child.exitCode !== null ? `consul exited with ${child.exitCode}` : undefined);
+  try {
+    await poll('consul to elect a leader', async () => ((await getJson(`${addr}/v1/status/leader`)) ? true : undefined), 30_000, exited);
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return { addr, kind: 'real', sim: undefined, stop: () => stopChild(child) };
+}
+
+export async function startRealNomad(options: RealNomadOptions = {}): Promise<RealNomad> {
+  const found = findNomadBinary();
+  if (found.path === undefined) throw new Error(found.reason);
+  const bin = found.path;
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-real-nomad-'));
+  let consul: ConsulSide | undefined;
+  try {
+    consul = await startConsulSide(dir);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const [http, rpc, serf] = await Promise.all([freeLoopbackPort(), freeLoopbackPort(), freeLoopbackPort()]);
+  const configPath = join(dir, 'nomad.json');
+  writeFileSync(configPath, JSON.stringify({
+    data_dir: join(dir, 'data'),
+    bind_addr: '127.0.0.1',
+    log_level: options.logLevel ?? 'INFO',
+    log_json: true,
+    ports: { http, rpc, serf },
+    client: {
+      network_interface: 'lo',
+      options: { 'fingerprint.denylist': 'env_aws,env_gce,env_azure,env_digitalocean' },
+    },
+    plugin: { raw_exec: { config: { enabled: true } } },
+    consul: { address: consul.addr.replace(/^http:\/\//, '') },
+  }, null, 2));
+  const nomadAddr = `http://127.0.0.1:${http}`;
+  const lines: NomadLogLine[] = [];
+  let child: ChildProcess | undefined;
+  let exitNote: string | undefined;
+
+  const collect = (stream: NodeJS.ReadableStream | null): void => {
+    if (stream === null) return;
+    let pending = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      pending += chunk;
+      const parts = pending.split('\n');
+      pending = parts.pop() ?? '';
+      for (const p of parts) if (p.trim() !== '') lines.push(parseNomadLogLine(p));
+    });
+  };
+
+  const startNomad = async (): Promise<void> => {
+    exitNote = undefined;
+    const env = { ...process.env, ...options.env };
+    // Nomad must not inherit a NOMAD_ADDR/NOMAD_TOKEN meant for something else.
+    delete env.NOMAD_ADDR;
+    delete env.NOMAD_TOKEN;
+    const proc = spawn(bin, ['agent', '-dev', '-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    child = proc;
+    collect(proc.stdout);
+    collect(proc.stderr);
+    proc.once('exit', (code, signal) => {
+      exitNote = `nomad exited (${signal ?? code})`;
+    });
+    const died = () => (child === proc ? exitNote : undefined);
+    await poll('nomad to elect a leader', async () => ((await getJson(`${nomadAddr}/v1/status/leader`)) ? true : undefined), 60_000, died);
+    await poll('nomad client node to be ready', async () => {
+      const nodes = (await getJson(`${nomadAddr}/v1/nodes`)) as Array<{ Status?: string }> | undefined;
+      return nodes?.some((n) => n.Status === 'ready') === true ? true : undefined;
+    }, 60_000, died);
+  };
+  const stopNomad = async (): Promise<void> => {
+    const proc = child;
+    child = undefined;
+    await stopChild(proc);
+  };
+
+  const real: RealNomad = {
+    nomadAddr,
+    consulAddr: consul.addr,
+    consulKind: consul.kind,
+    nodeName: hostname(),
+    sim: consul.sim,
+    logs: () => lines,
+    consulProblems: () => lines.filter(isConsulProblem).map((l) => l.raw),
+    stopNomad,
+    startNomad,
+    async restartNomad() {
+      await stopNomad();
+      await startNomad();
+    },
+    async stop() {
+      await stopNomad();
+      await consul?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await startNomad();
+  } catch (err) {
+    const tail = lines.slice(-20).map((l) => l.raw).join('\n');
+    await real.stop();
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\nlast Nomad log lines:\n${tail}`);
+  }
+  return real;
+}
+
+/** `nomad` CLI invocation against a running harness (for `nomad job validate` and the like). */
+export function runNomadCli(real: RealNomad, args: readonly string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const found = findNomadBinary();
+  if (found.path === undefined) throw new Error(found.reason);
+  const res = spawnSync(found.path, args, { input: input ?? '', encoding: 'utf8', env: { ...process.env, NOMAD_ADDR: real.nomadAddr } });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
