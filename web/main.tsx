@@ -12,11 +12,21 @@ const api = createApi(store);
 let socket: ReturnType<typeof createSocket> | undefined;
 const actions = createActions(store, api, () => connect());
 
+/** While the socket is down, the session is checked again: a page whose session ended shows the sign-in form. */
+function recheckSession(): void {
+  actions.loadSession().then((session) => {
+    if (session.tokenConfigured && !session.signedIn) socket?.stop();
+  }, () => undefined);
+}
+
 function connect(): void {
   const session = store.get().session;
-  if (session === undefined || (session.tokenConfigured && !session.signedIn)) return;
+  if (session === undefined || (session.tokenConfigured && !session.signedIn)) {
+    socket?.stop();
+    return;
+  }
   if (socket === undefined) {
-    socket = createSocket(store, () => void actions.loadAll());
+    socket = createSocket(store, () => void actions.loadAll(), recheckSession);
     socket.start();
   } else {
     socket.restart();

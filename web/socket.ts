@@ -7,9 +7,11 @@ export interface Socket {
   start(): void;
   /** Reconnect now (after signing in or out, the principal changes). */
   restart(): void;
+  /** Closes it and stops reconnecting (signed out). */
+  stop(): void;
 }
 
-export function createSocket(store: Store, onOpen: () => void): Socket {
+export function createSocket(store: Store, onOpen: () => void, onClose: () => void): Socket {
   let ws: WebSocket | undefined;
   let attempt = 0;
   let timer: number | undefined;
@@ -42,11 +44,18 @@ export function createSocket(store: Store, onOpen: () => void): Socket {
       const reason = event.code === 1006 ? 'the agent does not answer' : event.reason !== '' ? event.reason : `closed (${event.code})`;
       store.dispatch({ type: 'connection', connection: { state: 'closed', retryInMs, reason } });
       timer = window.setTimeout(connect, retryInMs);
+      onClose();
     };
   }
 
   return {
     start: connect,
+    stop() {
+      if (timer !== undefined) window.clearTimeout(timer);
+      const old = ws;
+      ws = undefined;
+      old?.close();
+    },
     restart() {
       if (timer !== undefined) window.clearTimeout(timer);
       const old = ws;

@@ -2,6 +2,7 @@
 // mode 0600) so a restarted agent keeps its signed-in pages. The file holds
 // hashes of the cookie values, never the values.
 import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
@@ -52,6 +53,7 @@ export function createSessionFile(stateDir: string, log: Logger): SessionFile {
         const next = latest;
         if (next === undefined) return;
         latest = undefined;
+        await mkdir(stateDir, { recursive: true, mode: 0o700 });
         await replaceFileAtomically(path, `${JSON.stringify({ version: 1, sessions: next })}\n`, 0o600);
       }).catch((err: unknown) => log.warn({ err, path }, 'could not save the sessions'));
     },
