@@ -63,4 +63,5 @@ window.setInterval(() => {
 
 watchApprovals(store);
 paint();
+// The socket opens once the session is known: a page that is not signed in shows the form and asks for nothing.
 actions.loadSession().then(connect, () => store.dispatch({ type: 'connection', connection: { state: 'closed', retryInMs: 0, reason: 'the agent does not answer' } }));

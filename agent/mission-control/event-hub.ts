@@ -66,6 +66,7 @@ export function createEventHub(deps: EventHubDeps): EventHub {
 
   return {
     handleUpgrade(req, socket, head, principal) {
+      socket.once('error', (err) => deps.log.debug({ err }, 'page socket failed before upgrade'));
       if (!sameOrigin(req)) {
         const body = JSON.stringify({ error: { code: 'HEARTH_ERR_UNAUTHORIZED', message: 'Expected a WebSocket from this agent\'s own page, got one from another origin.' } });
         socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
