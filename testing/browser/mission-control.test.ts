@@ -93,7 +93,7 @@ if (skip !== undefined) {
     const watcher = await signedInPage(browser, agent.url, TOKEN);
     await showView(watcher.page, 'Approvals');
     await showView(asker.page, 'Conversation');
-    await asker.page.getByLabel('Message').fill('restart the code expert');
+    await asker.page.getByLabel('Message').fill('restart the code expert <script>document.title="owned"</script>');
     await asker.page.getByRole('button', { name: 'Send' }).click();
     const pendingOnWatcher = watcher.page.locator('article[data-approval]');
     await pendingOnWatcher.waitFor();
@@ -110,6 +110,10 @@ if (skip !== undefined) {
     t.regex(await decided.innerText(), /mission-control/);
     await showView(asker.page, 'Conversation');
     await asker.page.locator('.tool').filter({ hasText: 'restart_service' }).filter({ hasText: 'restarted' }).waitFor();
+    // The tool's arguments and result carry the markup from the message: shown as text, never run.
+    t.is(await asker.page.locator('.tool script, [data-testid=transcript] script').count(), 0);
+    t.regex(await asker.page.locator('.tool').last().innerText(), /<script>/);
+    t.not(await asker.page.title(), 'owned');
     await screenshot(asker.page, 'conversation-tool-call');
     t.deepEqual([...asker.problems, ...watcher.problems], []);
     await asker.context.close();
