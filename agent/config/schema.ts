@@ -176,6 +176,28 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    twin: z
+      .object({
+        enabled: z.boolean().default(true).describe('Whether the agent runs the conversational twin (conversations, approvals, memory, prompts).'),
+        prompts: filePath.optional().describe("The folder of persona files (router.md, code.md, ...); unset: the repository's prompts/ when present, else /etc/hearth/prompts."),
+        routerUrl: httpUrl
+          .optional()
+          .describe('The OpenAI-compatible base URL (".../v1") of the router model; unset: the expert named prima-api-router, else the first expert listed.'),
+        model: z.string().min(1).max(200).default('default').describe("The model name sent to the router and the experts when an expert's Consul Meta names none."),
+        shortTermTurns: z.number().int().min(1).max(100).default(10).describe('Turns of a conversation kept in short-term memory and sent with each question.'),
+        contextTokens: z.number().int().min(256).max(1_000_000).default(4096).describe('The context budget (tokens, estimated at 4 characters each) the history is trimmed to, oldest turns first.'),
+        maxMessageChars: z.number().int().min(1).max(1_000_000).default(16_000).describe('Largest user message accepted, in characters; a longer one is refused (400).'),
+        turnTimeout: duration(1000, 3_600_000).default('10m').describe('Longest one answer may take from the question to its last token, a cold start included.'),
+        recall: z.number().int().min(0).max(50).default(3).describe('Long-term memories recalled (nearest first) and given to the model with each question.'),
+      })
+      .strict()
+      .default({}),
+    approvals: z
+      .object({
+        deadline: duration(1000, 86_400_000).default('2m').describe('How long a sensitive tool call waits for a person before it counts as denied (expired).'),
+      })
+      .strict()
+      .default({}),
     log: z
       .object({
         level: z
