@@ -1,7 +1,9 @@
 // A live agent for the browser tests and the benchmark: the simulator as Nomad
 // and Consul, and the real daemon (in this process) with Mission Control, the
-// twin stand-in and the power stand-in. It can be stopped and started again on
-// the same port, as an agent that goes away and comes back.
+// real twin (its model a scripted OpenAI-compatible server registered in
+// Consul as prima-api-router) and the power stand-in (the real power manager
+// needs eBPF). It can be stopped and started again on the same port, as an
+// agent that goes away and comes back; its state dir survives that.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +14,10 @@ import { MODULES } from '../../agent/daemon/modules.js';
 import { createSilentLogger } from '../../agent/log.js';
 import { createSimulator, type Simulator } from '../sim/index.js';
 import { powerStandIn, type PowerStandIn } from '../support/power-stand-in.js';
-import { twinStandIn, type TwinStandInOptions } from '../support/twin-stand-in.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai.js';
+import { passCheck, registerExpert } from '../integration/consul-http.js';
+import { waitFor } from '../integration/wait-for.js';
+import { scriptRouter } from './scripted-router.js';
 
 export interface LiveAgent {
   readonly url: string;
@@ -21,6 +26,10 @@ export interface LiveAgent {
   readonly nomadAddr: string;
   readonly consulAddr: string;
   readonly power: PowerStandIn;
+  /** The twin's model. */
+  readonly router: FakeOpenAi;
+  /** The code expert, which the twin routes coding questions to by keyword. */
+  readonly code: FakeOpenAi;
   /** Stops the daemon only (the page sees it go); `start` brings it back on the same port. */
   stopAgent(): Promise<void>;
   startAgent(): Promise<void>;
@@ -29,7 +38,10 @@ export interface LiveAgent {
 
 export interface LiveAgentOptions {
   readonly token?: string;
-  readonly twin?: TwinStandInOptions;
+  /** How long a sensitive call waits for a person (default 2m). */
+  readonly approvalDeadline?: string;
+  /** Pause between streamed words. */
+  readonly wordMs?: number;
   readonly powerServices?: readonly string[];
   readonly nodes?: number;
 }
@@ -38,9 +50,15 @@ export async function startLiveAgent(options: LiveAgentOptions = {}): Promise<Li
   const dir = mkdtempSync(join(tmpdir(), 'hearth-browser-'));
   const sim = createSimulator({ nodes: options.nodes ?? 3, maxCheckIntervalMs: 200 });
   const { nomadAddr, consulAddr } = await sim.start();
-  const power = powerStandIn(options.powerServices ?? ['prima-api-code', 'prima-api-general']);
+  const power = powerStandIn(options.powerServices ?? ['prima-api-code', 'prima-api-router']);
   const missionControl = MODULES.find((m) => m.name === 'mission-control');
-  if (missionControl === undefined) throw new Error('the mission-control module is not in MODULES');
+  const twin = MODULES.find((m) => m.name === 'twin');
+  if (missionControl === undefined || twin === undefined) throw new Error('the mission-control and twin modules are not both in MODULES');
+  const [router, code] = await Promise.all([startFakeOpenAi(), startFakeOpenAi()]);
+  for (const [name, server] of [['prima-api-router', router], ['prima-api-code', code]] as const) {
+    scriptRouter(server, { wordMs: options.wordMs ?? 60, onWake: () => power.setState(name, 'awake') });
+    await passCheck(consulAddr, await registerExpert(consulAddr, { name, id: `${name}-1`, address: '127.0.0.1', port: server.port }));
+  }
   const log = createSilentLogger();
   let port = 0;
   let daemon: Daemon | undefined;
@@ -54,16 +72,24 @@ export async function startLiveAgent(options: LiveAgentOptions = {}): Promise<Li
       discovery: { wait: '2s' },
       power: { enabled: false },
       state: { dir: join(dir, 'state') },
+      ...(options.approvalDeadline === undefined ? {} : { approvals: { deadline: options.approvalDeadline } }),
     }),
     sources: new Map(),
     file: undefined,
   });
 
   async function startAgent(): Promise<void> {
-    const next = createDaemon({ loaded: loaded(), log, modules: [missionControl as (typeof MODULES)[number], twinStandIn(options.twin), power.entry] });
+    // The twin reaches the power stand-in's routes as it reaches the power module's in MODULES.
+    const withPower = { name: 'twin', create: async (deps: Parameters<typeof power.entry.create>[0]) => (await import('../../agent/twin/module.js')).createTwinModule(deps, { powerRoutes: () => power.routes }) };
+    const next = createDaemon({ loaded: loaded(), log, modules: [power.entry, withPower, missionControl as (typeof MODULES)[number]] });
     const bound = await next.start();
     port = bound.port;
     daemon = next;
+    await waitFor('the twin to see its expert', async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/experts`);
+      const { experts } = (await res.json()) as { experts: { id: string; health: string }[] };
+      return experts.filter((e) => e.health === 'passing').length >= 2 ? true : undefined;
+    }, { timeoutMs: 20_000 });
   }
   await startAgent();
 
@@ -74,6 +100,8 @@ export async function startLiveAgent(options: LiveAgentOptions = {}): Promise<Li
     nomadAddr,
     consulAddr,
     power,
+    router,
+    code,
     async stopAgent() {
       await daemon?.stop();
       daemon = undefined;
@@ -83,6 +111,8 @@ export async function startLiveAgent(options: LiveAgentOptions = {}): Promise<Li
       await daemon?.stop();
       daemon = undefined;
       await sim.stop();
+      await router.close();
+      await code.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

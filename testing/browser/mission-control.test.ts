@@ -1,8 +1,8 @@
 // Mission Control in a real browser (Debian chromium, playwright-core) against
-// a live agent on the simulator, with the twin and power stand-ins from
-// testing/support (the twin's own API is not on main yet; the stand-in speaks
-// the API issue 10 describes). Each view is used as a person would, checked
-// with axe-core, and photographed (testing/.work/screenshots).
+// a live agent on the simulator: the real twin, its model a scripted
+// OpenAI-compatible server registered in Consul, and the power stand-in
+// (the real power manager needs eBPF). Each view is used as a person would,
+// checked with axe-core, and photographed (testing/.work/screenshots).
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -20,7 +20,7 @@ if (skip !== undefined) {
   let browser: Browser;
 
   test.before(async () => {
-    agent = await startLiveAgent({ token: TOKEN, twin: { expireMs: 2500, wordMs: 80 } });
+    agent = await startLiveAgent({ token: TOKEN, approvalDeadline: '8s', wordMs: 80 });
     browser = await launchChromium();
   });
   test.after.always(async () => {
@@ -70,16 +70,17 @@ if (skip !== undefined) {
   test.serial('a message streams its answer token by token, names the expert, and HTML in it is shown as text', async (t) => {
     const { page, context, problems } = await signedInPage(browser, agent.url, TOKEN);
     await showView(page, 'Conversation');
-    await page.getByLabel('Message').fill('please wake up <img src=x onerror="document.title=1"> and answer');
+    agent.power.setState('prima-api-code', 'sleeping');
+    await page.getByLabel('Message').fill('wake up and fix this javascript function bug <img src=x onerror="document.title=1">');
     await page.getByRole('button', { name: 'Send' }).click();
     const answer = page.getByTestId('answer').last();
-    await page.getByRole('status').filter({ hasText: 'Waking prima-api-general' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Waking prima-api-code' }).waitFor();
     await answer.filter({ hasText: 'You said' }).waitFor();
     const partial = await answer.innerText();
     await page.locator('[data-turn][aria-busy=false]').waitFor();
     const full = await answer.innerText();
     t.true(full.length > partial.length, `expected the answer to grow while streaming (${partial.length} then ${full.length} characters)`);
-    t.regex(await page.getByTestId('transcript').innerText(), /twin via prima-api-general/);
+    t.regex(await page.getByTestId('transcript').innerText(), /twin via prima-api-code/);
     t.is(await page.locator('[data-testid=transcript] img').count(), 0);
     t.regex(full, /<img src=x/);
     await screenshot(page, 'conversation');
@@ -93,11 +94,11 @@ if (skip !== undefined) {
     const watcher = await signedInPage(browser, agent.url, TOKEN);
     await showView(watcher.page, 'Approvals');
     await showView(asker.page, 'Conversation');
-    await asker.page.getByLabel('Message').fill('restart the code expert <script>document.title="owned"</script>');
+    await asker.page.getByLabel('Message').fill('lower the idle threshold of the code expert');
     await asker.page.getByRole('button', { name: 'Send' }).click();
     const pendingOnWatcher = watcher.page.locator('article[data-approval]');
     await pendingOnWatcher.waitFor();
-    await watcher.page.getByRole('status').filter({ hasText: 'Approval requested: restart_service' }).waitFor();
+    await watcher.page.getByRole('status').filter({ hasText: 'Approval requested: power.set_idle_threshold' }).waitFor();
     t.regex(await pendingOnWatcher.getByTestId('countdown').innerText(), /Denied automatically in \d+ s/);
     await screenshot(watcher.page, 'approvals-pending');
     t.deepEqual(await seriousViolations(watcher.page), []);
@@ -107,13 +108,10 @@ if (skip !== undefined) {
     const decided = watcher.page.locator(`[data-testid=audit] tr[data-approval="${id}"]`);
     await decided.waitFor({ timeout: 1000 });
     t.regex(await decided.innerText(), /approved/);
-    t.regex(await decided.innerText(), /mission-control/);
+    t.regex(await decided.innerText(), /page session/);
     await showView(asker.page, 'Conversation');
-    await asker.page.locator('.tool').filter({ hasText: 'restart_service' }).filter({ hasText: 'restarted' }).waitFor();
-    // The tool's arguments and result carry the markup from the message: shown as text, never run.
-    t.is(await asker.page.locator('.tool script, [data-testid=transcript] script').count(), 0);
-    t.regex(await asker.page.locator('.tool').last().innerText(), /<script>/);
-    t.not(await asker.page.title(), 'owned');
+    await asker.page.locator('.tool').filter({ hasText: 'power.set_idle_threshold' }).locator('.result').waitFor();
+    await asker.page.locator('[data-turn][aria-busy=false]').filter({ hasText: 'Done' }).waitFor();
     await screenshot(asker.page, 'conversation-tool-call');
     t.deepEqual([...asker.problems, ...watcher.problems], []);
     await asker.context.close();
@@ -123,34 +121,37 @@ if (skip !== undefined) {
   test.serial('edited arguments are approved as edited; a request nobody decides expires and shows as expired', async (t) => {
     const { page, context } = await signedInPage(browser, agent.url, TOKEN);
     await showView(page, 'Conversation');
-    await page.getByLabel('Message').fill('restart it and let this one expire');
+    await page.getByLabel('Message').fill('change the idle threshold, but nobody will answer');
     await page.getByRole('button', { name: 'Send' }).click();
     await showView(page, 'Approvals');
     const card = page.locator('article[data-approval]');
     await card.waitFor();
     const id = await card.getAttribute('data-approval');
     const row = page.locator(`[data-testid=audit] tr[data-approval="${id}"]`);
-    await row.waitFor({ timeout: 8000 });
+    await row.waitFor({ timeout: 15_000 });
     t.regex(await row.innerText(), /expired/);
     t.regex(await row.innerText(), /timeout/);
 
     await showView(page, 'Conversation');
-    await page.getByLabel('Message').fill('restart with edits');
+    await page.getByLabel('Message').fill('set the idle threshold again');
     await page.getByRole('button', { name: 'Send' }).click();
     await showView(page, 'Approvals');
     const next = page.locator('article[data-approval]');
     await next.waitFor();
     const editedId = await next.getAttribute('data-approval');
     const args = next.getByLabel('Arguments (JSON, editable)');
-    await args.fill('{ "service": "prima-api-general"');
+    await args.fill('{ "service": "prima-api-code", "duration": "20m"');
     await next.getByRole('button', { name: 'Approve edited' }).click();
     await next.getByRole('alert').filter({ hasText: 'Expected the arguments to be JSON' }).waitFor();
-    await args.fill('{ "service": "prima-api-general" }');
+    await args.fill('{ "service": "prima-api-code", "duration": "20m" }');
     await next.getByRole('button', { name: 'Approve edited' }).click();
     const editedRow = page.locator(`[data-testid=audit] tr[data-approval="${editedId}"]`);
     await editedRow.waitFor();
     t.regex(await editedRow.innerText(), /edited/);
     await screenshot(page, 'approvals');
+    // The edited call ran: the power view shows the threshold the person chose, not the model's.
+    await showView(page, 'Power');
+    await page.locator('article[data-service=prima-api-code]').getByTestId('idle-timeout').filter({ hasText: '20 min (operator)' }).waitFor();
     await context.close();
   });
 
@@ -194,7 +195,6 @@ if (skip !== undefined) {
     await showView(page, 'Power');
     await showView(other.page, 'Power');
     const card = page.locator('article[data-service=prima-api-code]');
-    t.regex(await card.getByTestId('idle-timeout').innerText(), /10 min \(job meta\)/);
     await card.getByLabel('Idle threshold').fill('25m');
     await card.getByRole('button', { name: 'Set' }).click();
     await other.page.locator('article[data-service=prima-api-code]').getByTestId('idle-timeout').filter({ hasText: '25 min (operator)' }).waitFor({ timeout: 1000 });
@@ -218,7 +218,7 @@ if (skip !== undefined) {
     await other.page.getByLabel('Message').fill('log this please');
     await other.page.getByRole('button', { name: 'Send' }).click();
     const rows = page.locator('[data-testid=log] tbody tr');
-    await rows.filter({ hasText: 'answered by prima-api-general' }).waitFor();
+    await rows.filter({ hasText: 'answered by prima-api-router' }).waitFor();
     t.regex(await rows.first().innerText(), /answered by/);
     await page.getByLabel('Kind').selectOption('routing');
     await page.getByLabel('Filter').fill('routed');

@@ -11,6 +11,8 @@ import { parseDuration } from '../../agent/util/duration.js';
 
 export interface PowerStandIn {
   readonly entry: ModuleEntry;
+  /** The same routes, for a module that calls them in process (the twin). */
+  readonly routes: readonly Route[];
   /** Sets a service's state and publishes it, as a power transition would. */
   setState(service: string, state: ServiceStatus['state']): void;
 }
@@ -59,6 +61,7 @@ export function powerStandIn(names: readonly string[]): PowerStandIn {
     },
   ];
   return {
+    routes,
     entry: {
       name: 'power',
       create: (deps: ModuleDeps) => {

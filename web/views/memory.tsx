@@ -10,7 +10,7 @@ function Summary({ summary }: { summary: unknown }) {
   if (typeof body !== 'object' || body === null) return <p>{String(body)}</p>;
   return (
     <dl class="facts" data-testid="import-summary">
-      {Object.entries(body as Record<string, unknown>).map(([k, v]) => [<dt key={`${k}-t`}>{k}</dt>, <dd key={`${k}-d`}>{typeof v === 'object' ? json(v) : String(v)}</dd>])}
+      {Object.entries(body as Record<string, unknown>).filter(([k]) => k !== 'dryRun').map(([k, v]) => [<dt key={`${k}-t`}>{k}</dt>, <dd key={`${k}-d`}>{typeof v === 'object' ? json(v) : String(v)}</dd>])}
     </dl>
   );
 }
