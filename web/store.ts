@@ -201,7 +201,12 @@ export function reduce(state: State, action: Action): State {
     }
     case 'user-message': {
       const entries = state.transcripts[action.conversationId] ?? [];
-      return { ...state, transcripts: { ...state.transcripts, [action.conversationId]: [...entries, { kind: 'user', text: action.text }] } };
+      // A new conversation is named by its first question, as the twin names it.
+      const known = state.conversations.some((c) => c.id === action.conversationId);
+      const conversations = known
+        ? state.conversations.map((c) => (c.id === action.conversationId && (c.title ?? '') === '' ? { ...c, title: action.text.slice(0, 60) } : c))
+        : [{ id: action.conversationId, title: action.text.slice(0, 60) }, ...state.conversations];
+      return { ...state, conversations, transcripts: { ...state.transcripts, [action.conversationId]: [...entries, { kind: 'user', text: action.text }] } };
     }
     case 'approvals': return { ...state, approvals: Object.fromEntries(action.approvals.map((a) => [a.id, a])) };
     case 'approval': return { ...state, approvals: { ...state.approvals, [action.approval.id]: action.approval } };

@@ -50,6 +50,18 @@ if (skip !== undefined) {
     await context.close();
   });
 
+  test.serial('a forged session cookie gets the sign-in form, and nothing the page would show', async (t) => {
+    const context = await browser.newContext();
+    await context.addCookies([{ name: 'hearth_session', value: 'A'.repeat(43), url: agent.url }]);
+    const page = await context.newPage();
+    await page.goto(agent.url);
+    await page.getByLabel('API token').waitFor();
+    t.is(await page.getByRole('navigation', { name: 'Views' }).count(), 0);
+    const refused = await page.evaluate<number>("fetch('/api/v1/conversations', { method: 'POST', headers: { 'x-hearth-csrf': 'x' } }).then((r) => r.status)");
+    t.is(refused, 401);
+    await context.close();
+  });
+
   test.serial('the cluster view shows the nodes, and a job submitted to Nomad appears without reloading', async (t) => {
     const { page, context, problems } = await signedInPage(browser, agent.url, TOKEN);
     await page.locator('[data-testid=nodes] tr[data-node=node-1]').waitFor();
@@ -243,6 +255,25 @@ if (skip !== undefined) {
     t.is(await page.getByRole('alert').filter({ hasText: 'Disconnected' }).count(), 0);
     await page.locator('[data-testid=nodes] tr[data-node=node-1]').waitFor();
     await context.close();
+  });
+
+  test.serial('an agent without a token says the page is read-only and offers no action', async (t) => {
+    const open = await startLiveAgent({});
+    try {
+      const { page, context, problems } = await openPage(browser, open.url);
+      await page.getByRole('note').filter({ hasText: 'Read-only' }).waitFor();
+      await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor();
+      await page.locator('[data-testid=nodes] tr[data-node]').first().waitFor();
+      await showView(page, 'Power');
+      t.is(await page.getByRole('button', { name: 'Sleep' }).count(), 0);
+      await showView(page, 'Conversation');
+      t.true(await page.getByLabel('Message').isDisabled());
+      await screenshot(page, 'read-only');
+      t.deepEqual(problems.filter((p) => !p.includes('403')), []);
+      await context.close();
+    } finally {
+      await open.stop();
+    }
   });
 
   test.serial('the page works at phone width and in the dark scheme without serious accessibility violations', async (t) => {

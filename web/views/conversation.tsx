@@ -2,7 +2,7 @@
 // WebSocket, with the expert that answered, a wake banner and tool calls inline.
 import type { Actions } from '../actions.js';
 import type { State, ToolCall, TranscriptEntry, TurnView } from '../store.js';
-import { json } from './format.js';
+import { json, time } from './format.js';
 
 function Tool({ call }: { call: ToolCall }) {
   return (
@@ -48,7 +48,7 @@ export function ConversationView({ state, canAct, actions }: { state: State; can
         <label for="pick-conversation">Older conversations</label>
         <select id="pick-conversation" value={current ?? ''} onChange={(e) => { const id = e.currentTarget.value; if (id !== '') void actions.openConversation(id); }}>
           <option value="">{state.conversations.length === 0 ? 'none yet' : 'pick one…'}</option>
-          {state.conversations.map((c) => <option key={c.id} value={c.id}>{c.title ?? c.id}</option>)}
+          {state.conversations.map((c) => <option key={c.id} value={c.id}>{c.title !== undefined && c.title !== '' ? c.title : `started ${time(c.createdAt)}`}</option>)}
         </select>
       </div>
       <ol class="transcript" aria-live="polite" data-testid="transcript">
