@@ -6,6 +6,7 @@ import { createSocket } from './socket.js';
 import { createStore, initialState } from './store.js';
 import { App, VIEWS, type ViewName } from './views/app.js';
 import { watchApprovals } from './notify.js';
+import type { SessionInfo } from './types.js';
 
 const store = createStore(initialState(Date.now()));
 const api = createApi(store);
@@ -30,6 +31,18 @@ function connect(): void {
     socket.start();
   } else {
     socket.restart();
+  }
+}
+
+function readEmbeddedSession(): SessionInfo | undefined {
+  const content = document.querySelector('meta[name="hearth-session"]')?.getAttribute('content') ?? '';
+  if (content === '') return undefined;
+  try {
+    const parsed = JSON.parse(content) as Partial<SessionInfo>;
+    if (typeof parsed.tokenConfigured !== 'boolean' || typeof parsed.signedIn !== 'boolean') return undefined;
+    return { tokenConfigured: parsed.tokenConfigured, signedIn: parsed.signedIn, ...(typeof parsed.csrf === 'string' ? { csrf: parsed.csrf } : {}) };
+  } catch {
+    return undefined;
   }
 }
 
@@ -64,4 +77,11 @@ window.setInterval(() => {
 watchApprovals(store);
 paint();
 // The socket opens once the session is known: a page that is not signed in shows the form and asks for nothing.
-actions.loadSession().then(connect, () => store.dispatch({ type: 'connection', connection: { state: 'closed', retryInMs: 0, reason: 'the agent does not answer' } }));
+// The agent puts the session in index.html (no round trip on a cold load); GET /api/v1/session is the fallback.
+const embedded = readEmbeddedSession();
+if (embedded !== undefined) {
+  store.dispatch({ type: 'session', session: embedded });
+  connect();
+} else {
+  actions.loadSession().then(connect, () => store.dispatch({ type: 'connection', connection: { state: 'closed', retryInMs: 0, reason: 'the agent does not answer' } }));
+}

@@ -5,7 +5,7 @@ import { repoPath } from '../util/paths.js';
 import { createClusterWatch } from './cluster-watch.js';
 import { createEventHub } from './event-hub.js';
 import { loadPageAssets } from './page-assets.js';
-import { createSessionRoutes } from './session-routes.js';
+import { createSessionRoutes, describeSession } from './session-routes.js';
 import { createSessionStore } from './sessions.js';
 import { createSessionFile } from './session-file.js';
 
@@ -23,7 +23,7 @@ export function createMissionControlModule(deps: ModuleDeps, options: MissionCon
   const token = deps.config.api.token;
   const sessionFile = createSessionFile(deps.config.state.dir, deps.log);
   const sessions = createSessionStore({ ttlMs: SESSION_TTL_MS, initial: sessionFile.read(), onChange: (all) => sessionFile.save(all) });
-  const page = loadPageAssets(options.pageDir ?? repoPath('dist', 'web'));
+  const page = loadPageAssets(options.pageDir ?? repoPath('dist', 'web'), (req) => describeSession({ sessions, token }, req));
   let publish: ((change: Parameters<ReturnType<typeof createEventHub>['publishCluster']>[0]) => void) | undefined;
   const cluster = createClusterWatch({ backends: deps.backends, log: deps.log, waitMs: CLUSTER_WAIT_MS, onChange: (change) => publish?.(change) });
   const hub = createEventHub({

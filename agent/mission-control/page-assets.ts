@@ -3,6 +3,7 @@
 // Every answer carries the strict Content-Security-Policy: scripts and styles
 // only from this origin, nothing inline, no frames.
 import { readdirSync, readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { extname, join } from 'node:path';
 import type { Route, RouteResponse } from '../http-api/route.js';
 
@@ -60,7 +61,21 @@ function readAssets(dir: string): Map<string, Asset> | undefined {
   return assets;
 }
 
-export function loadPageAssets(dir: string): PageAssets {
+/** What index.html tells the page about its session (the same answer as GET /api/v1/session). */
+export type SessionOf = (req: IncomingMessage) => unknown;
+
+const SESSION_SLOT = '<meta name="hearth-session" content="">';
+
+/** JSON in a double-quoted attribute: the characters that could end or open markup are escaped. */
+function attribute(value: unknown): string {
+  return JSON.stringify(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * With `sessionOf`, index.html carries the session in a meta tag, so a cold load needs no round trip
+ * before it opens the WebSocket; the page is then private to the request and never stored.
+ */
+export function loadPageAssets(dir: string, sessionOf?: SessionOf): PageAssets {
   const assets = readAssets(dir);
   let index: Buffer | undefined;
   try {
@@ -68,14 +83,19 @@ export function loadPageAssets(dir: string): PageAssets {
   } catch {
     index = undefined;
   }
-  const page = (): RouteResponse =>
-    index === undefined
-      ? { status: 503, text: 'Mission Control is not built here: run `npm run build`.', headers: PAGE_HEADERS }
-      : { status: 200, bytes: index, contentType: 'text/html; charset=utf-8', headers: { ...PAGE_HEADERS, 'cache-control': 'no-cache' } };
+  const template = index?.toString('utf8');
+  const page = (req: IncomingMessage): RouteResponse => {
+    if (index === undefined || template === undefined) return { status: 503, text: 'Mission Control is not built here: run `npm run build`.', headers: PAGE_HEADERS };
+    if (sessionOf === undefined || !template.includes(SESSION_SLOT)) {
+      return { status: 200, bytes: index, contentType: 'text/html; charset=utf-8', headers: { ...PAGE_HEADERS, 'cache-control': 'no-cache' } };
+    }
+    const html = template.replace(SESSION_SLOT, `<meta name="hearth-session" content="${attribute(sessionOf(req))}">`);
+    return { status: 200, bytes: Buffer.from(html, 'utf8'), contentType: 'text/html; charset=utf-8', headers: { ...PAGE_HEADERS, 'cache-control': 'no-store' } };
+  };
   return {
     built: index !== undefined && assets !== undefined,
     routes: [
-      { method: 'GET', path: '/', auth: 'none', handler: page },
+      { method: 'GET', path: '/', auth: 'none', handler: (req) => page(req.raw) },
       {
         method: 'GET',
         path: '/assets/:file',

@@ -1,5 +1,6 @@
 // /api/v1/session: sign in with the API token (answered with the session
 // cookie and the CSRF value), read what the page may do, sign out.
+import type { IncomingMessage } from 'node:http';
 import type { Route } from '../http-api/route.js';
 import { createTokenCheck } from '../http-api/token-check.js';
 import { clearedSessionCookie, sessionCookie, type SessionStore } from './sessions.js';
@@ -12,6 +13,12 @@ export interface SessionRouteDeps {
 
 const unauthorized = (message: string, status = 401) => ({ status, json: { error: { code: 'HEARTH_ERR_UNAUTHORIZED', message } } });
 
+/** The page's view of its session: whether a token exists, whether it is signed in, and its CSRF value. */
+export function describeSession(deps: Pick<SessionRouteDeps, 'sessions' | 'token'>, req: IncomingMessage): { tokenConfigured: boolean; signedIn: boolean; csrf?: string } {
+  const session = deps.sessions.fromRequest(req);
+  return { tokenConfigured: deps.token !== undefined, signedIn: session !== undefined, ...(session === undefined ? {} : { csrf: session.csrf }) };
+}
+
 export function createSessionRoutes(deps: SessionRouteDeps): Route[] {
   const checkToken = createTokenCheck(deps.token);
   return [
@@ -19,17 +26,7 @@ export function createSessionRoutes(deps: SessionRouteDeps): Route[] {
       method: 'GET',
       path: '/api/v1/session',
       auth: 'none',
-      handler: (req) => {
-        const session = deps.sessions.fromRequest(req.raw);
-        return {
-          status: 200,
-          json: {
-            tokenConfigured: deps.token !== undefined,
-            signedIn: session !== undefined,
-            ...(session === undefined ? {} : { csrf: session.csrf }),
-          },
-        };
-      },
+      handler: (req) => ({ status: 200, json: describeSession(deps, req.raw) }),
     },
     {
       method: 'POST',
