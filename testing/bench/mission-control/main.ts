@@ -6,6 +6,7 @@
 //                                 vs the agent's own API seeing it (polled every 5 ms), target p99 <= 100 ms
 //   power state -> DOM            (bus -> WebSocket -> DOM, in-process agent with the power stand-in)
 //   20 open pages at rest         vs the same agent with no page, target <= 10 MB and <= 1% of a core
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { describeMachine } from '../agent/machine.js';
 import { chromiumSkipReason, launchChromium } from '../../browser/browser.js';
@@ -19,6 +20,7 @@ export async function run(args: string[]): Promise<void> {
   const print = (line: string) => process.stdout.write(line + '\n');
   print(`hearth mission-control benchmark${quick ? ' (--quick: short windows, fewer trials)' : ''}`);
   print(describeMachine());
+  print(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (a shared machine: figures move with it; compare each to its baseline)`);
   benchBundle(print);
   const skip = chromiumSkipReason();
   if (skip !== undefined) {
