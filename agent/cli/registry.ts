@@ -106,6 +106,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./nodes.js'),
   },
   {
+    name: 'mcp',
+    summary: 'Serve the agent\'s tools to an MCP client over stdio (relayed to the agent\'s /mcp, same approvals)',
+    usage: 'hearth mcp [--agent URL] [--config FILE]',
+    load: () => import('./mcp.js'),
+  },
+  {
     name: 'jobs list',
     summary: 'List the job templates and their variables (defaults, descriptions)',
     usage: 'hearth jobs list [--json]',

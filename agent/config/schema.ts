@@ -3,6 +3,7 @@
 // Every key carries its documentation in .describe(): docs/configuration.md is
 // generated from this file (`npm run docs`), and a test fails when they differ.
 import { z } from 'zod';
+import { EXPERT_PREFIX } from '../consul/expert-prefix.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 
 const httpUrl = z.string().refine((value) => {
@@ -50,6 +51,107 @@ const tlsFields = (service: string) => ({
   clientKey: filePath.optional().describe(`The key (PEM file) of clientCert.`),
 });
 
+const positiveInt = (max: number) => z.number().int().min(1).max(max);
+
+/** A host pattern for the browser's URL rules: `example.org`, `*.example.org`, or an IP/CIDR such as `127.0.0.1/32`. */
+const hostRule = z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(\/\d{1,3})?$|^[0-9a-fA-F:]+(\/\d{1,3})?$/, {
+  message: 'expected a host name, *.domain, an IP address or a CIDR range',
+});
+
+const outputLimit = (max: number, value: number) => positiveInt(max).default(value).describe('Characters of output a call keeps; the rest is cut with a note.');
+
+const toolsSchema = z
+  .object({
+    ssh: z
+      .object({
+        inventory: filePath.optional().describe('The Ansible inventory whose hosts ssh.run_command may reach (with discovery\'s nodes); unset: join.inventory.'),
+        knownHosts: filePath.default('/etc/hearth/ssh/known_hosts').describe('The OpenSSH known_hosts file host keys are checked against; an unknown or changed key is refused with its fingerprint.'),
+        privateKey: filePath.default('/etc/hearth/ssh/id_ed25519').describe('The private key ssh.run_command signs in with.'),
+        user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).default('hearth').describe('The remote user, unless the inventory names ansible_user.'),
+        password: token.optional().describe('A password, tried only when set (key-based sign-in is the default).'),
+        port: z.number().int().min(1).max(65535).default(22).describe('The SSH port, unless the inventory names ansible_port.'),
+        timeout: duration(1000, 3_600_000).default('60s').describe('Longest a remote command may run before the connection is closed.'),
+        outputLimit: outputLimit(10_000_000, 64_000),
+      })
+      .strict()
+      .default({})
+      .describe('ssh.run_command'),
+    codeRunner: z
+      .object({
+        backend: z.enum(['auto', 'bubblewrap', 'docker']).default('auto').describe('The sandbox: auto is Docker when its socket exists and an image is pinned, bubblewrap otherwise.'),
+        image: z
+          .string()
+          .regex(/^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?@sha256:[0-9a-f]{64}$/, { message: 'expected an image pinned by digest (name@sha256:...)' })
+          .optional()
+          .describe('The Python image the Docker backend runs, pinned by digest (name@sha256:...); no default, so the operator pins the one they vetted.'),
+        python: filePath.default('/usr/bin/python3').describe('The interpreter the bubblewrap backend runs inside its read-only view of /usr.'),
+        cpuSeconds: positiveInt(3600).default(10).describe('CPU seconds a snippet may use (RLIMIT_CPU).'),
+        memoryMb: z.number().int().min(32).max(65536).default(256).describe('Address space (bubblewrap) or memory (Docker) a snippet may use, in MiB.'),
+        processes: positiveInt(4096).default(32).describe('Processes a snippet may hold at once (RLIMIT_NPROC, --pids-limit).'),
+        wallTime: duration(100, 3_600_000).default('30s').describe('Wall-clock time before the whole sandbox is killed.'),
+        outputLimit: outputLimit(10_000_000, 64_000),
+      })
+      .strict()
+      .default({})
+      .describe('code_runner.run_python_code'),
+    ansible: z
+      .object({
+        playbookDirs: z.array(filePath).optional().describe("The directories playbooks may come from; unset: the repository's ansible/."),
+        inventory: filePath.optional().describe('The inventory ansible.run_playbook passes with -i; unset: join.inventory.'),
+        command: filePath.default('ansible-playbook').describe('The ansible-playbook program.'),
+        timeout: duration(1000, 86_400_000).default('30m').describe('Longest a playbook run (or its --check preview) may take.'),
+        outputLimit: outputLimit(10_000_000, 64_000),
+      })
+      .strict()
+      .default({})
+      .describe('ansible.run_playbook'),
+    browser: z
+      .object({
+        executablePath: filePath.default('/usr/bin/chromium').describe("The node's Chromium (Debian chromium); a browser is never downloaded."),
+        allow: z.array(hostRule).default([]).describe('Hosts, *.domains, addresses or CIDR ranges the browser may open even when private, loopback or link-local (denied otherwise).'),
+        deny: z.array(hostRule).default([]).describe('Hosts, *.domains, addresses or CIDR ranges always refused, over allow.'),
+        timeout: duration(1000, 600_000).default('30s').describe('Longest a page load or an action may take.'),
+        outputLimit: outputLimit(1_000_000, 20_000),
+      })
+      .strict()
+      .default({})
+      .describe('web_browser.*'),
+    vision: z
+      .object({
+        camera: z
+          .discriminatedUnion('kind', [
+            z.object({ kind: z.literal('http'), url: httpUrl }).strict(),
+            z.object({ kind: z.literal('v4l2'), device: z.string().regex(/^\/dev\/video\d{1,3}$/), ffmpeg: filePath.default('ffmpeg') }).strict(),
+          ])
+          .optional()
+          .describe('The camera: { kind: http, url } for a snapshot URL, or { kind: v4l2, device: /dev/videoN } read through ffmpeg.'),
+        expert: z.string().regex(/^[a-z0-9-]+$/).optional().describe('The vision expert as discovery lists it (with or without discovery.expertPrefix).'),
+        url: httpUrl.optional().describe('A fixed OpenAI-compatible base URL of the vision expert, over expert.'),
+        model: z.string().min(1).default('vision').describe('The model name sent to the vision expert.'),
+        timeout: duration(1000, 600_000).default('60s').describe('Longest a frame and its description may take.'),
+        outputLimit: outputLimit(100_000, 4000),
+      })
+      .strict()
+      .default({})
+      .describe('vision.get_observation'),
+    mcp: z
+      .object({
+        enabled: z.boolean().default(true).describe('Serve the tools over MCP at /mcp (bearer token).'),
+        progressEvery: duration(100, 60_000).default('5s').describe('How often an MCP call waiting for approval reports that it still waits.'),
+      })
+      .strict()
+      .default({}),
+    a2a: z
+      .object({
+        enabled: z.boolean().default(true).describe('Serve the A2A gateway (agent card and /a2a, bearer token).'),
+        publicUrl: httpUrl.optional().describe('The URL peers reach this agent at, written into the agent card; unset: http://<node address>:<api port>.'),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .default({});
+
 export const configSchema = z
   .object({
     node: z
@@ -94,7 +196,7 @@ export const configSchema = z
         expertPrefix: z
           .string()
           .regex(/^[a-z0-9-]+$/)
-          .default('prima-api-')
+          .default(EXPERT_PREFIX)
           .describe('Services whose names start with this are the experts the agent watches.'),
         wait: duration(1000, 600_000).default('5m').describe('How long one blocking query may wait.'),
       })
@@ -198,6 +300,8 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** The twin's tools: what each may reach. Every tool refuses what its section does not allow. */
+    tools: toolsSchema,
     log: z
       .object({
         level: z
@@ -214,4 +318,4 @@ export type HearthConfig = z.infer<typeof configSchema>;
 export type HearthConfigInput = z.input<typeof configSchema>;
 
 /** Key paths whose values are secrets: redacted wherever the config is shown. */
-export const SECRET_PATHS: readonly string[] = ['api.token', 'nomad.token', 'consul.token'];
+export const SECRET_PATHS: readonly string[] = ['api.token', 'nomad.token', 'consul.token', 'tools.ssh.password'];

@@ -3,52 +3,21 @@
 // starts it after the core, stops it before, serves its routes and folds its
 // health into /health. A module that fails to start leaves the agent running,
 // degraded, with the failure as the reason.
-import type { HearthConfig } from '../config/schema.js';
-import type { Logger } from '../log.js';
-import type { Registry } from 'prom-client';
-import type { RequestAuthenticator, Route, UpgradeRoute } from '../http-api/route.js';
-import type { PartHealth } from './health-model.js';
-import type { NodeIdentity } from './node-identity.js';
-import type { AgentBackends } from './backends.js';
-import type { EventBus } from './event-bus.js';
+import type { ToolInvoker } from '../tools/invoke.js';
 import { createJoinModule } from '../join/module.js';
+import type { AgentModule, ModuleEntry } from './module-contract.js';
 import { createPowerEntry } from './power-entry.js';
 
-export interface ModuleDeps {
-  readonly config: HearthConfig;
-  /** Already a child logger named after the module. */
-  readonly log: Logger;
-  readonly node: NodeIdentity;
-  /** The Nomad and Consul clients the agent built from the config. */
-  readonly backends: AgentBackends;
-  /** The agent's Prometheus registry, served on /metrics. */
-  readonly metricsRegistry: Registry;
-  /** What changed, for Mission Control's WebSocket and other listeners. */
-  readonly events: EventBus;
-  /** The experts discovery lists now. */
-  readonly listExperts: () => readonly unknown[];
-}
+export type { AgentModule, ModuleDeps, ModuleEntry } from './module-contract.js';
 
-export interface AgentModule {
-  start(): Promise<void> | void;
-  stop(): Promise<void> | void;
-  readonly routes?: readonly Route[];
-  /** WebSocket endpoints (Mission Control's event stream). */
-  readonly upgrades?: readonly UpgradeRoute[];
-  /** Recognises signed-in pages; at most one module may bring one. */
-  readonly authenticate?: RequestAuthenticator;
-  health?(): PartHealth;
-}
-
-export interface ModuleEntry {
-  readonly name: string;
-  /** May load the module's code first (a module the config leaves off need not be in memory). */
-  create(deps: ModuleDeps): AgentModule | Promise<AgentModule>;
-}
-
-/** The twin reads power states and sets idle timeouts through the power module's routes, handed over here. */
+/**
+ * The twin reads power states and sets idle timeouts through the power module's routes, handed over here;
+ * MCP serves the twin's tool pipeline (when the twin module offers it as `tools()`) and A2A asks the twin
+ * through its routes.
+ */
 function moduleEntries(): readonly ModuleEntry[] {
   let power: AgentModule | undefined;
+  let twin: (AgentModule & { tools?: () => ToolInvoker | undefined }) | undefined;
   return [
     { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
     { name: 'power', create: async (deps) => (power = await createPowerEntry(deps)) },
@@ -56,7 +25,21 @@ function moduleEntries(): readonly ModuleEntry[] {
       name: 'twin',
       create: async (deps) => {
         const { createTwinModule } = await import('../twin/module.js');
-        return createTwinModule(deps, { powerRoutes: () => power?.routes ?? [] });
+        return (twin = createTwinModule(deps, { powerRoutes: () => power?.routes ?? [] }));
+      },
+    },
+    {
+      name: 'mcp',
+      create: async (deps) => {
+        const { createMcpModule } = await import('../mcp/module.js');
+        return createMcpModule({ config: deps.config, log: deps.log, tools: () => twin?.tools?.() });
+      },
+    },
+    {
+      name: 'a2a',
+      create: async (deps) => {
+        const { createA2aModule } = await import('../a2a/module.js');
+        return createA2aModule({ config: deps.config, log: deps.log, node: deps.node, listExperts: deps.listExperts, twinRoutes: () => twin?.routes ?? [] });
       },
     },
     { name: 'mission-control', create: async (deps) => (await import('../mission-control/module.js')).createMissionControlModule(deps) },

@@ -2,7 +2,7 @@
 // endpoints to it (status, power, join, ...). The composition root collects
 // every module's routes and hands them to the server; handlers never see the
 // server, and the server never knows what a module does.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -41,6 +41,12 @@ export interface RouteResponse {
   readonly stream?: AsyncIterable<string | Buffer>;
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The handler answers on the raw response itself (a protocol SDK's transport, such as MCP's Streamable
+   * HTTP): the server has matched the route, checked auth and read the JSON body (`req.body`), and then
+   * writes nothing; `status` and the other fields are ignored.
+   */
+  readonly takeover?: (res: ServerResponse) => Promise<void>;
 }
 
 export interface Route {

@@ -145,3 +145,33 @@ test('stop closes the listener so the port refuses connections', async (t) => {
   await server.stop();
   await t.throwsAsync(fetch(`http://127.0.0.1:${port}/text`));
 });
+
+test('a takeover response writes its own answer after auth and the body were checked', async (t) => {
+  const bodies: unknown[] = [];
+  const server = createApiServer({
+    listen: '127.0.0.1:0',
+    token: TOKEN,
+    log: createSilentLogger(),
+    routes: [{
+      method: 'POST',
+      path: '/raw',
+      auth: 'token',
+      handler: (req) => ({
+        status: 0,
+        takeover: async (res) => {
+          bodies.push(req.body);
+          res.writeHead(202, { 'content-type': 'text/x-raw' });
+          res.end('written by the handler');
+        },
+      }),
+    }],
+  });
+  const { port } = await server.start();
+  t.teardown(() => server.stop());
+  const refused = await call(`http://127.0.0.1:${port}/raw`, { method: 'POST', body: '{"a":1}' });
+  t.is(refused.status, 401);
+  const res = await call(`http://127.0.0.1:${port}/raw`, { method: 'POST', body: '{"a":1}', headers: { authorization: `Bearer ${TOKEN}` } });
+  t.is(res.status, 202);
+  t.is(res.text, 'written by the handler');
+  t.deepEqual(bodies, [{ a: 1 }]);
+});

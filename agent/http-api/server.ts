@@ -97,6 +97,16 @@ async function sendStream(res: ServerResponse, response: RouteResponse, stream: 
   res.end();
 }
 
+async function takeOver(res: ServerResponse, takeover: (res: ServerResponse) => Promise<void>, log: Logger): Promise<void> {
+  try {
+    await takeover(res);
+  } catch (err) {
+    log.error({ err }, 'response handler failed');
+    if (!res.headersSent) send(res, errorResponse(500, 'HEARTH_ERR_INTERNAL', 'The request failed inside the agent; see its log.'));
+    else res.destroy();
+  }
+}
+
 function send(res: ServerResponse, response: RouteResponse): void {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
   let payload: string | Buffer;
@@ -210,7 +220,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     // Drain whatever body a refused request still carries so the connection stays usable.
     if (!req.complete) req.resume();
-    if (response.stream !== undefined) await sendStream(res, response, response.stream, log);
+    if (response.takeover !== undefined) await takeOver(res, response.takeover, log);
+    else if (response.stream !== undefined) await sendStream(res, response, response.stream, log);
     else send(res, response);
   }
 

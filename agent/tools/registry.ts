@@ -7,6 +7,7 @@ import { routeToExpert, type RouteToExpertDeps } from './route-to-expert.js';
 import { powerSetIdleThreshold, type PowerControlPort } from './power-set-idle-threshold.js';
 import { mcpClearShortTermMemory, mcpGetMemorySummary, mcpGetStatus, type TwinStatePort } from './mcp-status.js';
 import { summarizerGetSummary, type TranscriptPort } from './summarizer.js';
+import { handsTools, type HandsDeps } from './hands.js';
 
 /** What the tools need; a family whose deps are absent is not offered. */
 export interface ToolRegistryDeps {
@@ -14,6 +15,8 @@ export interface ToolRegistryDeps {
   readonly power?: PowerControlPort;
   readonly twinState?: TwinStatePort;
   readonly transcripts?: TranscriptPort;
+  /** The cluster tools (ssh, code runner, Ansible, browser, vision): agent/tools/hands.ts builds them from the config. */
+  readonly hands?: HandsDeps;
 }
 
 export function boundTools(deps: ToolRegistryDeps): BoundTool[] {
@@ -24,5 +27,6 @@ export function boundTools(deps: ToolRegistryDeps): BoundTool[] {
     tools.push(bindTool(mcpGetStatus, deps.twinState), bindTool(mcpGetMemorySummary, deps.twinState), bindTool(mcpClearShortTermMemory, deps.twinState));
   }
   if (deps.transcripts !== undefined) tools.push(bindTool(summarizerGetSummary, deps.transcripts));
+  if (deps.hands !== undefined) tools.push(...handsTools(deps.hands));
   return tools;
 }

@@ -9,7 +9,7 @@ import { createClusterWatch, type ClusterChange } from '../../agent/mission-cont
 import { createNomadClient } from '../../agent/nomad/client.js';
 import { createSimulator } from '../sim/index.js';
 import { realNomadSkipReason, startRealNomad } from '../support/real-nomad.js';
-import { waitFor } from '../integration/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 interface Backend { nomadAddr: string; consulAddr: string; nodeName: string; stop(): Promise<void> }
 

@@ -16,7 +16,7 @@ import { createSimulator, type Simulator } from '../sim/index.js';
 import { powerStandIn, type PowerStandIn } from '../support/power-stand-in.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai.js';
 import { passCheck, registerExpert } from '../integration/consul-http.js';
-import { waitFor } from '../integration/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 import { scriptRouter } from './scripted-router.js';
 
 export interface LiveAgent {
