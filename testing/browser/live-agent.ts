@@ -44,6 +44,8 @@ export interface LiveAgentOptions {
   readonly wordMs?: number;
   readonly powerServices?: readonly string[];
   readonly nodes?: number;
+  /** A real OpenAI-compatible server (llama-server) to register as prima-api-router instead of the scripted one. */
+  readonly routerPort?: number;
 }
 
 export async function startLiveAgent(options: LiveAgentOptions = {}): Promise<LiveAgent> {
@@ -57,7 +59,8 @@ export async function startLiveAgent(options: LiveAgentOptions = {}): Promise<Li
   const [router, code] = await Promise.all([startFakeOpenAi(), startFakeOpenAi()]);
   for (const [name, server] of [['prima-api-router', router], ['prima-api-code', code]] as const) {
     scriptRouter(server, { wordMs: options.wordMs ?? 60, onWake: () => power.setState(name, 'awake') });
-    await passCheck(consulAddr, await registerExpert(consulAddr, { name, id: `${name}-1`, address: '127.0.0.1', port: server.port }));
+    const port = name === 'prima-api-router' ? options.routerPort ?? server.port : server.port;
+    await passCheck(consulAddr, await registerExpert(consulAddr, { name, id: `${name}-1`, address: '127.0.0.1', port }));
   }
   const log = createSilentLogger();
   let port = 0;
