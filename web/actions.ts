@@ -217,8 +217,8 @@ export function createActions(store: Store, api: Api, onSessionChange: () => voi
       try {
         await api.send('POST', '/api/v1/memory/import', pending.body);
         store.dispatch({ type: 'memory-import', pending: undefined });
-        notify(`Memory loaded from ${pending.fileName}.`);
         await actions.loadMemory();
+        notify(`Memory loaded from ${pending.fileName}.`);
       } catch (err) {
         failed('Could not load the memory')(err);
       }
@@ -234,8 +234,8 @@ export function createActions(store: Store, api: Api, onSessionChange: () => voi
       try {
         const conversation = store.get().currentConversation;
         await api.send('DELETE', `/api/v1/memory/short-term${conversation === undefined ? '' : `?conversation=${encodeURIComponent(conversation)}`}`);
-        notify('Short-term memory cleared.');
         await actions.loadMemory();
+        notify('Short-term memory cleared.');
       } catch (err) {
         failed('Could not clear short-term memory')(err);
       }
