@@ -7,16 +7,28 @@ import { readLauncher } from './launchers.js';
 import { missingCommand, testUnless } from '../testing/support/skip.js';
 
 /** Runs a launcher with env, its binary replaced by a script printing one argument per line. */
-function runLauncher(t: { teardown: (fn: () => void) => void }, name: 'llama-server' | 'rpc-server', env: Record<string, string>): string[] {
+function runLauncher(t: { teardown: (fn: () => void) => void }, name: 'llama-server' | 'rpc-server', env: Record<string, string>, binName = 'print-args'): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-launcher-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const script = join(dir, 'launch.sh');
-  const bin = join(dir, 'print-args');
+  const bin = join(dir, binName);
   writeFileSync(script, readLauncher(name));
-  writeFileSync(bin, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n');
+  writeFileSync(bin, `#!/bin/sh\nprintf "%s\\n" "$(basename "$0")"\nfor a in "$@"; do printf "%s\\n" "$a"; done\n`);
   chmodSync(bin, 0o755);
   const out = execFileSync('/bin/sh', [script], { env: { PATH: '/usr/bin:/bin', LLAMA_SERVER_BIN: bin, RPC_SERVER_BIN: bin, ...env } }).toString();
-  return out.split('\n').slice(0, -1);
+  // The first line is the name the binary was started as.
+  return out.split('\n').slice(1, -1);
+}
+
+/** The name a launcher started its binary as. */
+function startedAs(t: { teardown: (fn: () => void) => void }, env: Record<string, string>, binName: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-launcher-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const script = join(dir, 'launch.sh');
+  writeFileSync(script, readLauncher('rpc-server'));
+  writeFileSync(join(dir, binName), '#!/bin/sh\nbasename "$0"\n');
+  chmodSync(join(dir, binName), 0o755);
+  return execFileSync('/bin/sh', [script], { env: { PATH: '/usr/bin:/bin', RPC_SERVER_BIN: join(dir, 'rpc-server'), ...env } }).toString().trim();
 }
 
 const SERVER_ENV = { LLAMA_MODEL: '/srv/m.gguf', NOMAD_IP_http: '127.0.0.2', NOMAD_PORT_http: '8080', LLAMA_CTX_SIZE: '4096' };
@@ -32,9 +44,9 @@ test('llama-server gets no --rpc when no worker is healthy', (t) => {
   t.deepEqual(runLauncher(t, 'llama-server', { ...SERVER_ENV, RPC_WORKERS: '' }), ['--model', '/srv/m.gguf', '--host', '127.0.0.2', '--port', '8080', '--ctx-size', '4096']);
 });
 
-test('llama-server gets --rpc with the rendered workers, trailing comma removed', (t) => {
+test('llama-server gets --rpc with the rendered workers, trailing comma removed, and offloads every layer to them', (t) => {
   const args = runLauncher(t, 'llama-server', { ...SERVER_ENV, RPC_WORKERS: '127.0.0.3:50052,127.0.0.4:50052,' });
-  t.deepEqual(args.slice(-2), ['--rpc', '127.0.0.3:50052,127.0.0.4:50052']);
+  t.deepEqual(args.slice(-4), ['--rpc', '127.0.0.3:50052,127.0.0.4:50052', '--n-gpu-layers', '999']);
 });
 
 test('environment values are passed as single arguments, never re-read by the shell', (t) => {
@@ -47,6 +59,13 @@ test('rpc-server listens on the node address and static port, with -c only when 
   const env = { NOMAD_IP_rpc: '127.0.0.3', NOMAD_PORT_rpc: '50052' };
   t.deepEqual(runLauncher(t, 'rpc-server', { ...env, RPC_CACHE: 'false' }), ['-H', '127.0.0.3', '-p', '50052']);
   t.deepEqual(runLauncher(t, 'rpc-server', { ...env, RPC_CACHE: 'true' }), ['-H', '127.0.0.3', '-p', '50052', '-c']);
+});
+
+test('the RPC worker is found under either of its names, the configured one first', (t) => {
+  const env = { NOMAD_IP_rpc: '127.0.0.3', NOMAD_PORT_rpc: '50052' };
+  t.is(startedAs(t, env, 'rpc-server'), 'rpc-server');
+  // Configured as rpc-server (the old default) on a node with a current llama.cpp.
+  t.is(startedAs(t, env, 'ggml-rpc-server'), 'ggml-rpc-server');
 });
 
 testUnless(missingCommand('shellcheck'))('launchers pass shellcheck', (t) => {

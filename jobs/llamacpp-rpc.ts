@@ -10,7 +10,7 @@ import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
 /** Where the llama.cpp binaries are on the nodes (this pool and a prima-expert on it). */
 export const llamacppBinaryVars = {
   llama_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/llama-server').describe('llama-server binary on the nodes'),
-  rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/rpc-server').describe('rpc-server binary on the nodes'),
+  rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/ggml-rpc-server').describe('RPC worker binary on the nodes (ggml-rpc-server, or rpc-server in older llama.cpp: either name is found)'),
 };
 
 export const vars = z

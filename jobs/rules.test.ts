@@ -29,7 +29,7 @@ test('images must carry a pinned tag that is not latest', (t) => {
   t.false(satisfies(RULES.image, 'vllm/vllm-openai'));
   t.false(satisfies(RULES.image, 'vllm/vllm-openai:latest'));
   t.false(satisfies(RULES.image, 'vllm/vllm-openai:v1;rm'));
-  t.true(satisfies(RULES.image, 'vllm/vllm-openai:v0.6.3'));
+  t.true(satisfies(RULES.image, 'vllm/vllm-openai:v0.33.0'));
 });
 
 test('a service_name without the prima-api- prefix is rejected', (t) => {

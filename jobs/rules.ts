@@ -22,7 +22,7 @@ export const RULES = {
   /** A Hugging Face style repository id: owner/name. */
   repoId: { pattern: /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\/[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/, says: 'a repository id OWNER/NAME of letters, digits, ".", "_" and "-"' },
   /** A pinned container image: registry/path:tag, never "latest". */
-  image: { pattern: /^[a-z0-9](?:[a-z0-9._/-]*[a-z0-9])?:(?!latest$)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, says: 'a container image with a pinned tag (not "latest"), such as vllm/vllm-openai:v0.6.3' },
+  image: { pattern: /^[a-z0-9](?:[a-z0-9._/-]*[a-z0-9])?:(?!latest$)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, says: 'a container image with a pinned tag (not "latest"), such as vllm/vllm-openai:v0.33.0' },
   /** Nomad datacenter names. */
   datacenter: { pattern: /^(?:\*|[A-Za-z0-9][A-Za-z0-9_-]{0,62})$/, says: 'a datacenter name of letters, digits, "_" and "-", or "*"' },
   /** A Nomad node name, used in a constraint. */

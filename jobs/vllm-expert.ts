@@ -14,7 +14,7 @@ export const vars = z
     expert: ruled(RULES.name).describe(`expert name; the API registers as ${EXPERT_PREFIX}<expert>`),
     model: ruled(RULES.name).describe('model name (catalog name), recorded in the service meta'),
     model_repo: ruled(RULES.repoId).describe('repository id vLLM loads, OWNER/NAME'),
-    image: ruled(RULES.image).default('vllm/vllm-openai:v0.6.3').describe('vLLM image with a pinned tag'),
+    image: ruled(RULES.image).default('vllm/vllm-openai:v0.33.0').describe('vLLM image with a pinned tag'),
     gpu_count: integerVar(1, 16).default(1).describe('GPUs to request (device "nvidia/gpu")'),
     gpu_memory_mib: integerVar(1024, 1_048_576).default(16_384).describe('minimum memory per GPU, in MiB'),
     max_model_len: integerVar(256, 1_048_576).default(8192).describe('context window passed as --max-model-len'),

@@ -139,8 +139,11 @@ convergeTest('the converged root holds the agent, its configuration and enabled 
   t.regex(unit, /^ReadWritePaths=\/var\/lib\/hearth$/m);
   const node = await runCommand('chroot', [root, 'node', '--version']);
   t.regex(node.stdout, /^v(2\d|[3-9]\d)\./);
-  const rpc = await runCommand('chroot', [root, '/usr/local/bin/rpc-server']);
+  // The worker is installed under its current name and its former one links to it.
+  const rpc = await runCommand('chroot', [root, '/usr/local/bin/ggml-rpc-server']);
   t.is(rpc.stdout.trim(), 'stand-in');
+  t.is(await readlink(join(root, 'usr/local/bin/rpc-server')), 'ggml-rpc-server');
+  t.is((await runCommand('chroot', [root, '/usr/local/bin/rpc-server'])).stdout.trim(), 'stand-in');
   const check = await runCommand('chroot', [root, 'hearth', 'config', 'check', '--config', '/etc/hearth/hearth.yaml']);
   t.is(check.code, 0, check.stdout + check.stderr);
   // The installed release (bin, dist, node_modules; no sources) finds its own root for its version.

@@ -40,7 +40,10 @@ export async function buildStandInDeb(dir: string, name: string): Promise<string
   return deb;
 }
 
-/** A source tarball with llama.cpp's layout whose build records the -D options it was given. */
+/**
+ * A source tarball with llama.cpp's layout whose build records the -D options
+ * it was given. Its RPC worker target has the current name, ggml-rpc-server.
+ */
 export async function buildLlamaStandIn(dir: string): Promise<string> {
   const src = join(dir, 'llama-src', 'llama.cpp-standin');
   await mkdir(src, { recursive: true });
@@ -49,7 +52,7 @@ export async function buildLlamaStandIn(dir: string): Promise<string> {
     [
       'cmake_minimum_required(VERSION 3.16)',
       'project(llama_standin C)',
-      'foreach(tool rpc-server llama-server llama-bench)',
+      'foreach(tool ggml-rpc-server llama-server llama-bench)',
       '  add_executable(${tool} tool.c)',
       '  set_target_properties(${tool} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)',
       'endforeach()',
