@@ -1,26 +1,27 @@
 // The page against a real expert: llama-server with a tiny random-weight
-// model registered as prima-api-router. A question streams into the
+// model (testing/support/llama.ts) registered as prima-api-router. A question streams into the
 // Conversation view token by token from the real server, through the real
 // twin, the event bus and the WebSocket.
 import test from 'ava';
 import type { Browser } from 'playwright-core';
 import { firstReason } from '../support/skip.js';
-import { startTinyLlama, tinyLlamaSkipReason, type TinyLlama } from '../support/tiny-llama.js';
+import { llamaSkipReason, startLlamaServer, tinyModel, type LlamaServer } from '../support/llama.js';
 import { chromiumSkipReason, launchChromium } from './browser.js';
 import { startLiveAgent, type LiveAgent } from './live-agent.js';
 import { screenshot, showView, signedInPage } from './page.js';
 
 const TOKEN = 'mc-real-expert-token-41c7';
-const skip = firstReason(chromiumSkipReason(), tinyLlamaSkipReason());
+const skip = firstReason(chromiumSkipReason(), llamaSkipReason());
 
 if (skip !== undefined) {
   test(`mission control with a real llama-server: skipped (${skip})`, (t) => t.pass());
 } else {
-  let llama: TinyLlama;
+  let llama: LlamaServer;
   let agent: LiveAgent;
   let browser: Browser;
   test.before(async () => {
-    llama = await startTinyLlama();
+    // The twin's prompt is a few thousand tokens; random weights seldom stop, so each answer is capped.
+    llama = await startLlamaServer({ model: await tinyModel({ ctx: 8192 }), extraArgs: ['--ctx-size', '8192', '--n-predict', '48'] });
     agent = await startLiveAgent({ token: TOKEN, routerPort: llama.port });
     browser = await launchChromium();
   });
