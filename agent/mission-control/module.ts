@@ -24,17 +24,16 @@ export function createMissionControlModule(deps: ModuleDeps, options: MissionCon
   const sessionFile = createSessionFile(deps.config.state.dir, deps.log);
   const sessions = createSessionStore({ ttlMs: SESSION_TTL_MS, initial: sessionFile.read(), onChange: (all) => sessionFile.save(all) });
   const page = loadPageAssets(options.pageDir ?? repoPath('dist', 'web'), (req) => describeSession({ sessions, token }, req));
-  let publish: ((change: Parameters<ReturnType<typeof createEventHub>['publishCluster']>[0]) => void) | undefined;
-  const cluster = createClusterWatch({ backends: deps.backends, log: deps.log, waitMs: CLUSTER_WAIT_MS, onChange: (change) => publish?.(change) });
+  // The hub reads the watch's snapshot for each new page (only once started); the watch hands every change to the hub.
   const hub = createEventHub({
     events: deps.events,
     log: deps.log,
-    snapshot: () => cluster.snapshot(),
+    snapshot: () => watch.snapshot(),
     listExperts: deps.listExperts,
     node: deps.node.name,
     pingMs: PING_MS,
   });
-  publish = (change) => hub.publishCluster(change);
+  const watch = createClusterWatch({ backends: deps.backends, log: deps.log, waitMs: CLUSTER_WAIT_MS, onChange: (change) => hub.publishCluster(change) });
 
   return {
     routes: [...page.routes, ...createSessionRoutes({ sessions, token, ttlMs: SESSION_TTL_MS })],
@@ -44,10 +43,10 @@ export function createMissionControlModule(deps: ModuleDeps, options: MissionCon
     start() {
       if (!page.built) deps.log.warn({ dir: options.pageDir ?? repoPath('dist', 'web') }, 'mission control page not built; run npm run build');
       hub.start();
-      cluster.start();
+      watch.start();
     },
     async stop() {
-      await cluster.stop();
+      await watch.stop();
       await hub.stop();
       await sessionFile.flush();
     },
