@@ -1,7 +1,7 @@
 // A vLLM OpenAI-compatible server on a GPU node, through the docker driver.
 import { z } from 'zod';
 import type { Job, Task } from '../agent/nomad/types.js';
-import { buildHttpCheck, buildJobShell, buildServiceRestart, buildUpdate, commonVars, healthVars, seconds, type BuildContext } from './common.js';
+import { buildHttpCheck, buildJobShell, buildServiceRestart, buildUpdate, commonVars, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
 import { expertServiceName } from './llamacpp-rpc.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
 
@@ -65,6 +65,7 @@ function buildTask(v: VllmExpertVars): Task {
       ],
     },
     KillTimeout: seconds(v.kill_timeout_s),
+    ShutdownDelay: SERVICE_SHUTDOWN_DELAY,
     KillSignal: 'SIGTERM',
   };
 }

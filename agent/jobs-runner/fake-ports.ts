@@ -86,6 +86,8 @@ export function createFakeCluster(): FakeCluster {
       if (text === undefined) throw new HttpApiError('HEARTH_ERR_NOT_FOUND', { service: 'nomad', status: 404, body: `Unknown allocation "${allocId}"`, method: 'GET', url: `fake/v1/client/fs/logs/${allocId}` });
       return text;
     },
+    // One job table for every namespace: the runner's tests do not depend on namespaces.
+    inNamespace: () => jobs,
   };
   const health: HealthPort = {
     serviceHealth: async (name) => state.health(name, [...current.values()].find((j) => JSON.stringify(j).includes(`"${name}"`))),

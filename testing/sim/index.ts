@@ -14,6 +14,7 @@ import { createDispatcher, createListener, type SimListener } from './http.js';
 import type { ConsulBridge } from './nomad/alloc-runner.js';
 import { createNomadClients } from './nomad/client.js';
 import { createJobWrites } from './nomad/jobs.js';
+import { createSimNamespaces } from './nomad/namespaces.js';
 import { createNomadGuard, createNomadRoutes } from './nomad/router.js';
 import { createScheduler } from './nomad/scheduler.js';
 import { createNomadServiceRegistry } from './nomad/service-registry.js';
@@ -92,15 +93,16 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const nomadServices = createNomadServiceRegistry(store);
   const clients = createNomadClients({ store, consul: bridge, nomadServices, workDir: () => workDir, region: REGION, checkIntervalCapMs: options.maxCheckIntervalMs, onCapacityChange: () => scheduler?.capacityChanged(), log });
   scheduler = createScheduler({ store, client: clients, log });
-  const jobs = createJobWrites({ store, scheduler, region: REGION });
+  const namespaces = createSimNamespaces(store);
+  const jobs = createJobWrites({ store, scheduler, region: REGION, namespaceExists: namespaces.has });
 
   const nodeByAddress = new Map(nodes.map((n) => [n.Address, n]));
   const nomadDispatch = createDispatcher({
-    routes: createNomadRoutes({
+    routes: [...namespaces.routes(), ...createNomadRoutes({
       store, jobs, nomadServices, region: REGION, heartbeatMs: options.eventHeartbeatMs ?? 30_000,
       nodeForAddress: (a) => nodeByAddress.get(a) ?? firstNode, aclEnabled: options.acl?.nomadToken !== undefined,
       workDir: () => workDir,
-    }),
+    })],
     guard: createNomadGuard(options.acl?.nomadToken, options.acl?.nomadReadLogsToken),
     badMethodText: 'Invalid method',
     notFoundText: 'Not Found',

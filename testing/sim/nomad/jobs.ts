@@ -36,7 +36,7 @@ function specOf(job: Job): string {
   return JSON.stringify({ ...strip(job as unknown as Record<string, unknown>), TaskGroups: groups });
 }
 
-export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler; region: string }): JobWrites {
+export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler; region: string; namespaceExists: (name: string) => boolean }): JobWrites {
   const { store, scheduler } = deps;
 
   const decodeJob = (body: unknown, pathId: string | undefined, scope: WriteScope): { job: Job; request: Record<string, unknown> } => {
@@ -52,7 +52,8 @@ export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler;
     if (typeof prio === 'number' && prio !== 0 && (prio < 1 || prio > 100)) throw new SimHttpError(400, 'Eval priority must be between 1 and 100 inclusively');
     const namespace = scope.namespace ?? (typeof request.Namespace === 'string' && request.Namespace !== '' ? request.Namespace : undefined);
     const job = canonicalizeJob(raw, { region: scope.region ?? deps.region, ...(namespace !== undefined ? { namespace } : {}) });
-    const errors = validateJob(job);
+    const ns = job.Namespace ?? 'default';
+    const errors = [...validateJob(job), ...(deps.namespaceExists(ns) ? [] : [`job "${job.ID}" is in nonexistent namespace "${ns}"`])];
     if (errors.length > 0) throw new SimHttpError(500, formatMultiError(errors));
     return { job, request };
   };
