@@ -10,7 +10,7 @@
 //   ... real.nomadAddr, real.consulAddr ...
 //   t.deepEqual(real.consulProblems(), []);
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -197,6 +197,50 @@ async function startConsulSide(dir: string): Promise<ConsulSide> {
   return { addr, kind: 'real', sim: undefined, stop: () => stopChild(child) };
 }
 
+/** Purges every job in every namespace and waits (bounded) for their allocations to stop, so no task outlives the test. */
+async function stopAllJobs(nomadAddr: string): Promise<void> {
+  try {
+    const jobs = (await getJson(`${nomadAddr}/v1/jobs?namespace=*`)) as Array<{ ID: string; Namespace: string }> | undefined;
+    for (const j of jobs ?? []) {
+      await fetch(`${nomadAddr}/v1/job/${encodeURIComponent(j.ID)}?purge=true&namespace=${encodeURIComponent(j.Namespace)}`, { method: 'DELETE', signal: AbortSignal.timeout(5000) });
+    }
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const allocs = (await getJson(`${nomadAddr}/v1/allocations?namespace=*`)) as Array<{ ClientStatus: string }> | undefined;
+      if ((allocs ?? []).every((a) => a.ClientStatus !== 'running' && a.ClientStatus !== 'pending')) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } catch {
+    // Nomad is already unreachable: the stray sweep below still runs.
+  }
+}
+
+/** Kills processes left running inside the harness's directory (tasks of a Nomad that was killed). */
+function killStrays(dir: string): void {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cwd.startsWith(dir) || cmdline.includes(dir)) process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+}
+
+/** Nomad mounts tmpfs secrets/private dirs in each task dir; a killed Nomad leaves them mounted. */
+function unmountUnder(dir: string): void {
+  let mounts = '';
+  try {
+    mounts = readFileSync('/proc/self/mounts', 'utf8');
+  } catch {
+    return;
+  }
+  const points = mounts.split('\n').map((l) => l.split(' ')[1] ?? '').filter((p) => p.startsWith(dir + '/')).sort((a, b) => b.length - a.length);
+  for (const p of points) spawnSync('umount', ['-l', p], { stdio: 'ignore' });
+}
+
 export async function startRealNomad(options: RealNomadOptions = {}): Promise<RealNomad> {
   const found = findNomadBinary();
   if (found.path === undefined) throw new Error(found.reason);
@@ -282,8 +326,11 @@ export async function startRealNomad(options: RealNomadOptions = {}): Promise<Re
       await startNomad();
     },
     async stop() {
+      if (child !== undefined) await stopAllJobs(nomadAddr);
       await stopNomad();
       await consul?.stop();
+      killStrays(dir);
+      unmountUnder(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };
