@@ -6,7 +6,7 @@ import { NOMAD_CASES } from './nomad.cases.js';
 let sim: Simulator | undefined;
 let addrs = { nomadAddr: '', consulAddr: '' };
 test.before(async () => {
-  sim = createSimulator({ nodes: 1, maxCheckIntervalMs: 200 });
+  sim = createSimulator({ nodes: 1, maxCheckIntervalMs: 200, deployments: true });
   addrs = await sim.start();
 });
 test.after.always(async () => {

@@ -225,7 +225,6 @@ export const NOMAD_CASES: ReadonlyArray<ContractCase<NomadKind, NomadTarget>> = 
   },
   {
     title: 'a count change starts a deployment, a scale during it is refused, and healthy allocations complete it',
-    skip: { simulator: 'the simulator models no deployments yet (testing/sim/README.md, Known gaps)' },
     async run(t, target) {
       const api = nomad(target);
       purgeLater(t, target, 'c-deploy');
