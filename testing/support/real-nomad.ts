@@ -174,6 +174,26 @@ interface ConsulSide {
   stop(): Promise<void>;
 }
 
+/** One line saying why real Consul is not used, or undefined when a `consul` binary is on PATH. */
+export function realConsulSkipReason(): string | undefined {
+  return onPath('consul') === undefined ? 'real Consul skipped: no consul binary on PATH (the simulator stands in for it)' : undefined;
+}
+
+/** A real `consul agent -dev` on free loopback ports (needs a consul binary on PATH). */
+export async function startRealConsul(): Promise<{ addr: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-real-consul-'));
+  try {
+    const side = await startConsulSide(dir);
+    return { addr: side.addr, stop: async () => {
+      await side.stop();
+      rmSync(dir, { recursive: true, force: true });
+    } };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
 async function startConsulSide(dir: string): Promise<ConsulSide> {
   const consulBin = onPath('consul');
   if (consulBin === undefined) {

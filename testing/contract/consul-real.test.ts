@@ -1,0 +1,22 @@
+// The Consul contract cases against real Consul, when a `consul` binary is on PATH.
+import test from 'ava';
+import { realConsulSkipReason, startRealConsul } from '../support/real-nomad.js';
+import { CONSUL_CASES } from './consul.cases.js';
+
+const reason = realConsulSkipReason();
+if (reason !== undefined) {
+  test.skip(reason, () => undefined);
+} else {
+  let consul: { addr: string; stop(): Promise<void> } | undefined;
+  test.before(async () => {
+    consul = await startRealConsul();
+  });
+  test.after.always(async () => {
+    await consul?.stop();
+  });
+  for (const c of CONSUL_CASES) {
+    const skip = c.skip?.real;
+    if (skip !== undefined) test.skip(`${c.title} (skipped: ${skip})`, () => undefined);
+    else test.serial(c.title, (t) => c.run(t, { kind: 'real', consulAddr: consul?.addr ?? '' }));
+  }
+}
