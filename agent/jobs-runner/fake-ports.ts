@@ -63,7 +63,10 @@ export function createFakeCluster(): FakeCluster {
     },
     register: async (job) => {
       registered.push(job);
-      const version = (current.get(job.ID)?.Version ?? -1) + 1;
+      // As Nomad: an unchanged spec keeps its version (testing/contract/jobs-port.cases.ts).
+      const old = current.get(job.ID);
+      const same = old !== undefined && old.Stop !== true && JSON.stringify({ ...old, Version: undefined }) === JSON.stringify({ ...job, Version: undefined });
+      const version = same ? (old.Version ?? 0) : (old?.Version ?? -1) + 1;
       current.set(job.ID, { ...structuredClone(job), Version: version });
       return { evalId: `eval-${registered.length}-0000-0000`, jobModifyIndex: registered.length };
     },
