@@ -48,7 +48,8 @@ export function createFakeCluster(): FakeCluster {
   const current = new Map<string, Job>();
   const state: FakeCluster['state'] = {
     allocations: (job) => job.TaskGroups.flatMap((g) => Array.from({ length: g.Count ?? 1 }, (_, i) => buildAlloc(job, g.Name, 'running', i))),
-    evaluation: () => ({ Status: 'complete', FailedTGAllocs: null }),
+    // Real Nomad leaves FailedTGAllocs out when nothing failed, so the fake does too.
+    evaluation: () => ({ Status: 'complete' }),
     health: (name) => ({ name, passing: 5, total: 5 }),
     stdout: () => undefined,
   };
@@ -82,7 +83,7 @@ export function createFakeCluster(): FakeCluster {
     summary: async () => undefined,
     evaluation: async (id) => {
       const job = [...current.values()].at(-1);
-      return { ID: id, Priority: 50, Type: 'service', TriggeredBy: 'job-register', Namespace: 'default', JobID: job?.ID ?? '', JobModifyIndex: 0, NodeID: '', DeploymentID: '', Status: 'complete', StatusDescription: '', FailedTGAllocs: null, QueuedAllocations: null, BlockedEval: '', CreateIndex: 0, ModifyIndex: 0, CreateTime: 0, ModifyTime: 0, ...(job === undefined ? {} : state.evaluation(job)) };
+      return { ID: id, Priority: 50, Type: 'service', TriggeredBy: 'job-register', Namespace: 'default', JobID: job?.ID ?? '', JobModifyIndex: 0, NodeID: '', DeploymentID: '', Status: 'complete', StatusDescription: '', BlockedEval: '', CreateIndex: 0, ModifyIndex: 0, CreateTime: 0, ModifyTime: 0, ...(job === undefined ? {} : state.evaluation(job)) };
     },
     taskStdout: async (allocId, task) => {
       const text = state.stdout(allocId, task);
