@@ -1,5 +1,6 @@
 // One catalog of every error hearth raises. Each code has a one-line
-// description; errors.test.ts checks that the README documents every code.
+// description; docs/errors.md is generated from it (`npm run docs`) and
+// testing/docs/generated.test.ts fails when the two differ.
 
 export const ERROR_CODES = {
   HEARTH_ERR_CONFIG_INVALID: 'The configuration failed validation; every problem lists its key path and source.',

@@ -16,7 +16,7 @@ export function renderHelp(commands: readonly CommandEntry[], version: string): 
     '',
     'Environment: NOMAD_ADDR, NOMAD_TOKEN, NOMAD_REGION, NOMAD_NAMESPACE, NOMAD_CACERT, NOMAD_CLIENT_CERT,',
     'NOMAD_CLIENT_KEY, CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, CONSUL_CACERT, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY,',
-    'and HEARTH_* (see README). Exit codes: 0 ok, 1 bad input or config, 2 cluster unreachable.',
+    'and HEARTH_* (see docs/configuration.md). Exit codes: 0 ok, 1 bad input or config, 2 cluster unreachable.',
   ];
   return lines.join('\n') + '\n';
 }

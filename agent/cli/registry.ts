@@ -28,6 +28,48 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./demo.js'),
   },
   {
+    name: 'chat',
+    summary: 'Talk to the cluster: the twin routes each question to an expert; streams the answer',
+    usage: 'hearth chat [-m QUESTION] [--json] [--conversation ID] [--agent URL] [--config FILE]',
+    load: () => import('./chat.js').then((m) => m.chatCommand),
+  },
+  {
+    name: 'approvals list',
+    summary: 'List the sensitive tool calls waiting for a person (--all: decided ones too)',
+    usage: 'hearth approvals list [--all] [--json] [--agent URL] [--config FILE]',
+    load: () => import('./approvals.js').then((m) => m.listCommand),
+  },
+  {
+    name: 'approvals approve',
+    summary: 'Approve a waiting tool call, optionally with edited arguments',
+    usage: 'hearth approvals approve <id> [--args JSON] [--json] [--agent URL] [--config FILE]',
+    load: () => import('./approvals.js').then((m) => m.approveCommand),
+  },
+  {
+    name: 'approvals deny',
+    summary: 'Deny a waiting tool call',
+    usage: 'hearth approvals deny <id> [--reason TEXT] [--json] [--agent URL] [--config FILE]',
+    load: () => import('./approvals.js').then((m) => m.denyCommand),
+  },
+  {
+    name: 'memory save',
+    summary: 'Save the twin\'s memory (conversations, kept facts) to a file',
+    usage: 'hearth memory save <file> [--json] [--agent URL] [--config FILE]',
+    load: () => import('./memory.js').then((m) => m.saveCommand),
+  },
+  {
+    name: 'memory load',
+    summary: 'Replace the twin\'s memory with a saved file (--dry-run: show what would change)',
+    usage: 'hearth memory load <file> [--dry-run] [--json] [--agent URL] [--config FILE]',
+    load: () => import('./memory.js').then((m) => m.loadCommand),
+  },
+  {
+    name: 'memory clear',
+    summary: 'Forget short-term memory (one conversation, or all); --long-term forgets kept facts too',
+    usage: 'hearth memory clear [--conversation ID] [--long-term] [--json] [--agent URL] [--config FILE]',
+    load: () => import('./memory.js').then((m) => m.clearCommand),
+  },
+  {
     name: 'config check',
     summary: 'Validate the configuration and print it with secrets redacted',
     usage: 'hearth config check [--config FILE] [--json]',

@@ -1,5 +1,7 @@
 // The single definition of hearth's configuration. Types come from z.infer;
 // every object is .strict() so an unknown key is an error, not a silent no-op.
+// Every key carries its documentation in .describe(): docs/configuration.md is
+// generated from this file (`npm run docs`), and a test fails when they differ.
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../util/duration.js';
 
@@ -28,6 +30,8 @@ const hostPort = z
 export const duration = (min: number, max: number) =>
   z
     .string()
+    // The kind of value, as the configuration reference shows it; the key's own description goes outside.
+    .describe(`duration, ${formatDuration(min)} to ${formatDuration(max)}`)
     .refine((value) => {
       const ms = parseDuration(value);
       return ms !== undefined && ms >= min && ms <= max;
@@ -40,104 +44,124 @@ const nodeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
   message: 'expected a node name of letters, digits, ".", "_" or "-"',
 });
 
-const tlsFields = {
-  caCert: filePath.optional(),
-  clientCert: filePath.optional(),
-  clientKey: filePath.optional(),
-};
+const tlsFields = (service: string) => ({
+  caCert: filePath.optional().describe(`The CA certificate (PEM file) that ${service}'s TLS certificate is checked against.`),
+  clientCert: filePath.optional().describe(`The client certificate (PEM file) hearth presents to ${service}.`),
+  clientKey: filePath.optional().describe(`The key (PEM file) of clientCert.`),
+});
 
 export const configSchema = z
   .object({
     node: z
       .object({
-        /** The Nomad node this agent runs on; learnt from Nomad's /v1/agent/self when unset. */
-        name: nodeName.optional(),
-        /** The address services on this node are reached at; learnt from Nomad when unset. */
-        address: z.string().ip().optional(),
+        name: nodeName.optional().describe("The Nomad node this agent runs on; learnt from Nomad's /v1/agent/self when unset, else the hostname."),
+        address: z.string().ip().optional().describe('The address services on this node are reached at; learnt from Nomad when unset.'),
       })
       .strict()
       .default({}),
     api: z
       .object({
-        listen: hostPort.default('0.0.0.0:8000'),
-        /** Bearer token that state-changing endpoints require. Without one they are refused. */
-        token: token.optional(),
+        listen: hostPort
+          .default('0.0.0.0:8000')
+          .describe('HOST:PORT the agent\'s HTTP API listens on, bound exactly as given: 0.0.0.0 is every IPv4 address, 127.0.0.1 loopback only.'),
+        token: token.optional().describe('Bearer token that state-changing endpoints require. Without one they are refused (403). A secret: redacted wherever the config is shown.'),
       })
       .strict()
       .default({}),
     nomad: z
       .object({
-        addr: httpUrl.default('http://127.0.0.1:4646'),
-        token: token.optional(),
-        region: z.string().min(1).optional(),
-        namespace: z.string().min(1).optional(),
-        ...tlsFields,
+        addr: httpUrl.default('http://127.0.0.1:4646').describe("Nomad's HTTP API."),
+        token: token.optional().describe('The Nomad ACL token (X-Nomad-Token). A secret: redacted wherever the config is shown.'),
+        region: z.string().min(1).optional().describe('The Nomad region requests are sent to; unset: the agent\'s own.'),
+        namespace: z.string().min(1).optional().describe('The Nomad namespace for jobs; unset: default.'),
+        ...tlsFields('Nomad'),
       })
       .strict()
       .default({}),
     consul: z
       .object({
-        addr: httpUrl.default('http://127.0.0.1:8500'),
-        token: token.optional(),
-        datacenter: z.string().min(1).optional(),
-        ...tlsFields,
+        addr: httpUrl
+          .default('http://127.0.0.1:8500')
+          .describe("Consul's HTTP API. CONSUL_HTTP_ADDR may be host:port (CONSUL_HTTP_SSL=true then picks https) or a URL."),
+        token: token.optional().describe('The Consul ACL token (X-Consul-Token). A secret: redacted wherever the config is shown.'),
+        datacenter: z.string().min(1).optional().describe('The Consul datacenter to query; unset: the local agent\'s.'),
+        ...tlsFields('Consul'),
       })
       .strict()
       .default({}),
     discovery: z
       .object({
-        /** Services whose names start with this are the experts the agent watches. */
-        expertPrefix: z.string().regex(/^[a-z0-9-]+$/).default('prima-api-'),
-        /** How long one blocking query may wait. */
-        wait: duration(1000, 600_000).default('5m'),
+        expertPrefix: z
+          .string()
+          .regex(/^[a-z0-9-]+$/)
+          .default('prima-api-')
+          .describe('Services whose names start with this are the experts the agent watches.'),
+        wait: duration(1000, 600_000).default('5m').describe('How long one blocking query may wait.'),
       })
       .strict()
       .default({}),
     power: z
       .object({
-        enabled: z.boolean().default(true),
-        /** Interfaces the traffic monitor attaches to; default: lo and every interface carrying the node address. */
-        interfaces: z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,15}$/, { message: 'expected an interface name' })).optional(),
-        /** How long a connection to a sleeping service is held before it fails cleanly. */
-        holdLimit: duration(1000, 600_000).default('120s'),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Sleep idle managed services and wake them on their first packet. false: neither the eBPF loader nor koffi is loaded.'),
+        interfaces: z
+          .array(z.string().regex(/^[A-Za-z0-9._@-]{1,15}$/, { message: 'expected an interface name' }))
+          .optional()
+          .describe('Interfaces the traffic monitor attaches to; unset: lo and every interface carrying the node address.'),
+        holdLimit: duration(1000, 600_000)
+          .default('120s')
+          .describe('How long a connection to a sleeping service is held before it fails cleanly (HTTP 503 with Retry-After, else FIN).'),
       })
       .strict()
       .default({}),
     state: z
       .object({
-        /** Where the agent keeps state that must survive a restart (power state, join tokens). */
-        dir: filePath.default('/var/lib/hearth'),
+        dir: filePath
+          .default('/var/lib/hearth')
+          .describe('Where the agent keeps state that must survive a restart (power state, join tokens).'),
       })
       .strict()
       .default({}),
     join: z
       .object({
-        /** The Ansible inventory a joined node is added to (under worker_nodes), written atomically. */
-        inventory: filePath.default('/etc/hearth/ansible/inventory.yaml'),
-        /** The playbook run, limited to the new node, once it has joined. */
-        playbook: filePath.default('/etc/hearth/ansible/playbook.yaml'),
-        /** The provisioner's argv prefix; `-i INVENTORY --limit HOST PLAYBOOK` is appended. Never run through a shell. */
-        provisioner: z.array(z.string().min(1)).min(1).default(['ansible-playbook']),
-        /** How long provisioning waits for a joined node to answer on ssh (it joins before its reboot); "0s": do not wait. */
-        sshWait: duration(0, 86_400_000).default('30m'),
-        /** How long a join token lives when its request names no ttl. */
-        tokenTtl: duration(60_000, 7 * 86_400_000).default('24h'),
-        /** Failed join attempts allowed per client address within failureWindow before it is refused outright. */
-        failureLimit: z.number().int().min(1).max(1000).default(5),
-        failureWindow: duration(1000, 86_400_000).default('10m'),
+        inventory: filePath
+          .default('/etc/hearth/ansible/inventory.yaml')
+          .describe('The Ansible inventory a joined node is added to (under worker_nodes), written atomically.'),
+        playbook: filePath
+          .default('/etc/hearth/ansible/playbook.yaml')
+          .describe('The playbook run, limited to the new node, once it has joined.'),
+        provisioner: z
+          .array(z.string().min(1))
+          .min(1)
+          .default(['ansible-playbook'])
+          .describe("The provisioner's argv prefix; `-i INVENTORY --limit HOST PLAYBOOK` is appended. Never run through a shell."),
+        sshWait: duration(0, 86_400_000)
+          .default('30m')
+          .describe('How long provisioning waits for a joined node to answer on ssh (it joins before its reboot); "0s": do not wait.'),
+        tokenTtl: duration(60_000, 7 * 86_400_000).default('24h').describe('How long a join token lives when its request names no ttl.'),
+        failureLimit: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(5)
+          .describe('Failed join attempts allowed per client address within failureWindow before it is refused outright (429).'),
+        failureWindow: duration(1000, 86_400_000).default('10m').describe('The window in which failureLimit counts failed join attempts.'),
       })
       .strict()
       .default({}),
     models: z
       .object({
-        /** The model catalog; unset: the repository's ansible/group_vars/models.yaml when present, else /etc/hearth/models.yaml. */
-        catalog: filePath.optional(),
+        catalog: filePath
+          .optional()
+          .describe("The model catalog; unset: the repository's ansible/group_vars/models.yaml when present, else /etc/hearth/models.yaml."),
       })
       .strict()
       .default({}),
     heal: z
       .object({
-        /** The core jobs `hearth heal` keeps registered: a template name and its variables. */
         coreJobs: z
           .array(
             z
@@ -147,13 +171,39 @@ export const configSchema = z
               })
               .strict(),
           )
-          .default([]),
+          .default([])
+          .describe('The core jobs `hearth heal` keeps registered: `[{template, vars}]`, a template name and its variables.'),
+      })
+      .strict()
+      .default({}),
+    twin: z
+      .object({
+        enabled: z.boolean().default(true).describe('Whether the agent runs the conversational twin (conversations, approvals, memory, prompts).'),
+        prompts: filePath.optional().describe("The folder of persona files (router.md, code.md, ...); unset: the repository's prompts/ when present, else /etc/hearth/prompts."),
+        routerUrl: httpUrl
+          .optional()
+          .describe('The OpenAI-compatible base URL (".../v1") of the router model; unset: the expert named prima-api-router, else the first expert listed.'),
+        model: z.string().min(1).max(200).default('default').describe("The model name sent to the router and the experts when an expert's Consul Meta names none."),
+        shortTermTurns: z.number().int().min(1).max(100).default(10).describe('Turns of a conversation kept in short-term memory and sent with each question.'),
+        contextTokens: z.number().int().min(256).max(1_000_000).default(4096).describe('The context budget (tokens, estimated at 4 characters each) the history is trimmed to, oldest turns first.'),
+        maxMessageChars: z.number().int().min(1).max(1_000_000).default(16_000).describe('Largest user message accepted, in characters; a longer one is refused (400).'),
+        turnTimeout: duration(1000, 3_600_000).default('10m').describe('Longest one answer may take from the question to its last token, a cold start included.'),
+        recall: z.number().int().min(0).max(50).default(3).describe('Long-term memories recalled (nearest first) and given to the model with each question.'),
+      })
+      .strict()
+      .default({}),
+    approvals: z
+      .object({
+        deadline: duration(1000, 86_400_000).default('2m').describe('How long a sensitive tool call waits for a person before it counts as denied (expired).'),
       })
       .strict()
       .default({}),
     log: z
       .object({
-        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info')
+          .describe('The lowest level logged (JSON lines on stdout).'),
       })
       .strict()
       .default({}),

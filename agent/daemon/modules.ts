@@ -42,7 +42,20 @@ export interface ModuleEntry {
   create(deps: ModuleDeps): AgentModule | Promise<AgentModule>;
 }
 
-export const MODULES: readonly ModuleEntry[] = [
-  { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
-  { name: 'power', create: (deps) => createPowerEntry(deps) },
-];
+/** The twin reads power states and sets idle timeouts through the power module's routes, handed over here. */
+function moduleEntries(): readonly ModuleEntry[] {
+  let power: AgentModule | undefined;
+  return [
+    { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
+    { name: 'power', create: async (deps) => (power = await createPowerEntry(deps)) },
+    {
+      name: 'twin',
+      create: async (deps) => {
+        const { createTwinModule } = await import('../twin/module.js');
+        return createTwinModule(deps, { powerRoutes: () => power?.routes ?? [] });
+      },
+    },
+  ];
+}
+
+export const MODULES: readonly ModuleEntry[] = moduleEntries();

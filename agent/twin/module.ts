@@ -1,0 +1,168 @@
+// The twin as an agent module: opens its memory database and approvals store
+// under state.dir, loads the personas, builds the tool pipeline from the
+// registry, and serves the conversation, approval, memory and prompt routes.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentModule, ModuleDeps } from '../daemon/modules.js';
+import type { Route } from '../http-api/route.js';
+import { createToolInvoker } from '../tools/invoke.js';
+import { boundTools } from '../tools/registry.js';
+import { repoPath } from '../util/paths.js';
+import { openApprovalStore, type ApprovalStore } from './approvals/store.js';
+import { toExperts } from './experts.js';
+import { createConversationStore } from './memory/conversations.js';
+import { openMemoryDatabase, type MemoryDatabase } from './memory/database.js';
+import { createLongTermMemory } from './memory/long-term.js';
+import { exportMemory, importMemory, parseMemoryFile } from './memory/memory-file.js';
+import { createModelClient } from './model-client.js';
+import { createPowerPort } from './power-port.js';
+import { createPromptLibrary, type PromptLibrary } from './prompts.js';
+import { createTwinRoutes } from './routes.js';
+import { createTwin, type Twin } from './twin.js';
+
+export interface TwinModuleOptions {
+  /** The power module's routes, once built; the twin reads power states and sets idle timeouts through them. */
+  readonly powerRoutes?: () => readonly Route[];
+}
+
+export function promptsDir(configured: string | undefined): string {
+  if (configured !== undefined) return configured;
+  const bundled = repoPath('prompts');
+  return existsSync(bundled) ? bundled : '/etc/hearth/prompts';
+}
+
+export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = {}): AgentModule {
+  const settings = deps.config.twin;
+  let twin: Twin | undefined;
+  let approvals: ApprovalStore | undefined;
+  let db: MemoryDatabase | undefined;
+  let prompts: PromptLibrary | undefined;
+  let routes: Route[] = [];
+  const power = options.powerRoutes === undefined ? undefined : createPowerPort(options.powerRoutes);
+
+  // Routes are collected before start(); each call reaches what start() built.
+  const lazy = (): Route[] => {
+    const names = ['POST /api/v1/conversations', 'GET /api/v1/conversations', 'GET /api/v1/conversations/:id', 'DELETE /api/v1/conversations/:id', 'POST /api/v1/conversations/:id/messages', 'GET /api/v1/approvals', 'GET /api/v1/approvals/:id', 'POST /api/v1/approvals/:id', 'GET /api/v1/memory', 'GET /api/v1/memory/short-term', 'DELETE /api/v1/memory/short-term', 'GET /api/v1/memory/long-term', 'DELETE /api/v1/memory/long-term', 'GET /api/v1/memory/export', 'POST /api/v1/memory/import', 'GET /api/v1/prompts', 'GET /api/v1/prompts/:name'];
+    return names.map((key) => {
+      const [method, path] = key.split(' ') as [Route['method'], string];
+      return {
+        method,
+        path,
+        auth: 'token' as const,
+        handler: (req) => {
+          const route = routes.find((r) => r.method === method && r.path === path);
+          if (route === undefined) return { status: 503, json: { error: { code: 'HEARTH_ERR_UNREACHABLE', message: settings.enabled ? 'The twin is not started.' : 'The twin is disabled (twin.enabled = false).' } } };
+          return route.handler(req);
+        },
+      };
+    });
+  };
+
+  return {
+    routes: lazy(),
+    health: () => {
+      if (!settings.enabled) return { ok: true };
+      if (twin === undefined) return { ok: false, reason: 'the twin is not started' };
+      const problems = prompts?.problems() ?? [];
+      return problems.length === 0 ? { ok: true } : { ok: false, reason: `persona files refused: ${problems.map((p) => p.message).join('; ')}` };
+    },
+    async start() {
+      if (!settings.enabled) {
+        deps.log.info('twin disabled');
+        return;
+      }
+      const stateDir = deps.config.state.dir;
+      db = openMemoryDatabase(stateDir);
+      const conversations = createConversationStore(db);
+      const longTerm = createLongTermMemory(db);
+      prompts = createPromptLibrary({ dir: promptsDir(settings.prompts), log: deps.log.child({ part: 'prompts' }) });
+      prompts.start();
+      const library = prompts;
+      approvals = await openApprovalStore({
+        dir: stateDir,
+        deadlineMs: deps.config.approvals.deadline,
+        log: deps.log.child({ part: 'approvals' }),
+        onChange: (approval) => deps.events.publish({ topic: 'approval', approval }),
+      });
+      const experts = () => toExperts(deps.listExperts(), (kind) => library.get(kind)?.description);
+      const clusterName = deps.node.name;
+      const built = createTwin({
+        settings: {
+          clusterName,
+          model: settings.model,
+          shortTermTurns: settings.shortTermTurns,
+          contextTokens: settings.contextTokens,
+          maxMessageChars: settings.maxMessageChars,
+          turnTimeoutMs: settings.turnTimeout,
+          recall: settings.recall,
+        },
+        conversations,
+        longTerm,
+        prompts: library,
+        experts,
+        routerUrl: () => {
+          if (settings.routerUrl !== undefined) return { baseUrl: settings.routerUrl.replace(/\/+$/, ''), name: 'router' };
+          const list = experts();
+          const router = list.find((e) => e.name === 'prima-api-router') ?? list[0];
+          return router === undefined ? undefined : { baseUrl: router.baseUrl, name: router.name, ...(router.model === undefined ? {} : { model: router.model }) };
+        },
+        client: createModelClient(),
+        ...(power === undefined ? {} : { powerState: (service: string) => power.state(service) }),
+        publish: (event) => deps.events.publish(event),
+        log: deps.log,
+      });
+      built.attachTools(createToolInvoker({
+        tools: boundTools({
+          routing: { experts },
+          ...(power === undefined ? {} : { power }),
+          twinState: {
+            status: () => ({ experts: experts().map((e) => ({ name: e.name, health: e.health, description: e.description })), conversations: conversations.list().length, memory: built.memorySummary() }),
+            memorySummary: () => built.memorySummary(),
+            clearShortTerm: async (id) => built.clearShortTerm(id),
+          },
+          transcripts: { transcript: (id) => (conversations.get(id) === undefined ? undefined : conversations.turns(id)) },
+        }),
+        gate: approvals,
+        log: deps.log.child({ part: 'tools' }),
+      }));
+      twin = built;
+      const database = db;
+      routes = createTwinRoutes({
+        twin: built,
+        approvals,
+        conversations,
+        longTerm,
+        prompts: library,
+        shortTermTurns: settings.shortTermTurns,
+        memoryFile: {
+          export: () => exportMemory(database, conversations, longTerm, new Date()),
+          import: (raw, dryRun, source) => {
+            const summary = importMemory(database, conversations, longTerm, parseMemoryFile(raw, source), dryRun);
+            if (!dryRun) deps.events.publish({ topic: 'memory', change: 'loaded' });
+            return summary;
+          },
+        },
+        promptValues: (model) => ({
+          MODEL_NAME: model ?? settings.model,
+          EXPERT_NAME: 'the hearth twin',
+          CLUSTER_NAME: clusterName,
+          DATE: new Date().toISOString().slice(0, 10),
+          EXPERTS: experts().map((e) => `- ${e.name}: ${e.description}`).join('\n') || '(none listed now)',
+          TOOLS: built.tools()?.list().map((t) => t.name).join(', ') ?? '',
+        }),
+      });
+      deps.log.info({ stateDir, prompts: promptsDir(settings.prompts), database: join(stateDir, 'twin-memory.sqlite') }, 'twin started');
+    },
+    async stop() {
+      routes = [];
+      await twin?.stop();
+      twin = undefined;
+      approvals?.stop();
+      approvals = undefined;
+      prompts?.stop();
+      prompts = undefined;
+      db?.close();
+      db = undefined;
+    },
+  };
+}
