@@ -1,6 +1,9 @@
 // Every job template against real Nomad: the job it renders validates with
 // no errors and no warnings, and runs (llama.cpp replaced by the stand-ins of
 // testing/fixtures; the real llama.cpp runs live in their own tests).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import { createSilentLogger } from '../../agent/log.js';
 import { createNomadClient } from '../../agent/nomad/client.js';
@@ -12,10 +15,13 @@ import { runHearth } from '../jobs/cli-process.js';
 import { REPRESENTATIVE_VARS } from '../jobs/representative-vars.js';
 import { FAKE_LLAMA_BENCH, FAKE_LLAMA_SERVER, FAKE_RPC_SERVER, pickPortBase, waitFor } from '../jobs/sim-harness.js';
 import { realNomadSuite } from '../support/real-nomad-suite.js';
+import { runNomadCli } from '../support/real-nomad.js';
 
 const FAST = ['--var', 'check_interval_s=1', '--var', 'health_grace_s=5', '--var', 'kill_timeout_s=2'];
 
 realNomadSuite(test, (real) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-real-templates-'));
+  test.after.always(() => rmSync(dir, { recursive: true, force: true }));
   const hearth = (args: readonly string[]) => runHearth(args, { NOMAD_ADDR: real().nomadAddr, CONSUL_HTTP_ADDR: real().consulAddr }, 150_000);
 
   for (const template of TEMPLATES) {
@@ -28,6 +34,12 @@ realNomadSuite(test, (real) => {
       t.deepEqual(answer.ValidationErrors ?? [], []);
       t.is(answer.Error, '');
       t.is(answer.Warnings, '');
+      // And as an operator would check it: `nomad job validate -json` on the job file.
+      const file = join(dir, `${template.name}.json`);
+      writeFileSync(file, JSON.stringify({ Job: job }));
+      const cli = runNomadCli(real(), ['job', 'validate', '-json', file]);
+      t.is(cli.status, 0, cli.stdout + cli.stderr);
+      t.notRegex(cli.stdout + cli.stderr, /warning/i);
     });
   }
 
@@ -44,13 +56,15 @@ realNomadSuite(test, (real) => {
     });
     t.is(run.code, 0, run.stderr + run.stdout);
     t.regex(run.stdout, /real-pool is healthy/);
-    const entries = (await (await fetch(`${real().consulAddr}/v1/health/service/prima-api-real-pool?passing=true`)).json()) as Array<{ Service: { Address: string; Port: number } }>;
-    const address = `${entries[0]?.Service.Address ?? ''}:${entries[0]?.Service.Port ?? 0}`;
-    // The server may start before the worker passes its check; Nomad re-renders and restarts it when it does.
+    // The server may start before the worker passes its check; Nomad then re-renders and restarts it
+    // (its check is critical meanwhile), so both the address and the arguments are read again until they hold.
     const args = await waitFor(async () => {
-      const reported = (await (await fetch(`http://${address}/hearth-fake/args`)).json()) as { rpc: string[] };
+      const entries = (await (await fetch(`${real().consulAddr}/v1/health/service/prima-api-real-pool?passing=true`)).json()) as Array<{ Service: { Address: string; Port: number } }>;
+      const first = entries[0];
+      if (first === undefined) return undefined;
+      const reported = (await (await fetch(`http://${first.Service.Address}:${first.Service.Port}/hearth-fake/args`, { signal: AbortSignal.timeout(2000) })).json()) as { rpc: string[] };
       return reported.rpc.length === 1 ? reported : undefined;
-    }, 60_000);
+    }, 90_000);
     t.deepEqual(args?.rpc.map((w) => w.split(':')[1]), [String(base + 52)], 'Nomad rendered the worker into --rpc from Consul');
   });
 
