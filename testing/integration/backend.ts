@@ -36,7 +36,7 @@ function onHost(url: string, host: string): string {
   return parsed.origin;
 }
 
-export const REAL_SKIP_TITLE = (reason: string) => `real Nomad/Consul: skipped (${reason})`;
+export const REAL_SKIP_TITLE = (reason: string) => `[real] ${reason}`;
 
 /** The backends to run against here: the simulator, plus the real binaries when present. */
 export function availableBackends(): { kinds: BackendKind[]; realSkipReason: string | undefined } {

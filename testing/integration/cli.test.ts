@@ -31,8 +31,11 @@ function tempDir(t: ExecutionContext): string {
   return dir;
 }
 
+// Each real case starts its own Nomad agent: one at a time, so a small machine is not swamped.
+const testFor = (kind: BackendKind) => (kind === 'real' ? test.serial : test);
+
 for (const kind of availableBackends().kinds) {
-  test(`[${kind}] hearth status prints the Nomad leader, nodes and jobs and the Consul services as tables`, async (t) => {
+  testFor(kind)(`[${kind}] hearth status prints the Nomad leader, nodes and jobs and the Consul services as tables`, async (t) => {
     const backend = await useCluster(t, kind);
     const env = { NOMAD_ADDR: backend.nomadAddr, CONSUL_HTTP_ADDR: backend.consulAddr };
     await submitDemoJob(backend.nomadAddr, 'status-demo', kind);
@@ -46,7 +49,7 @@ for (const kind of availableBackends().kinds) {
     for (const node of backend.nodes) t.regex(result.stdout, new RegExp(`^${node.name} +`, 'm'));
   });
 
-  test(`[${kind}] hearth status --json prints one document with nodes, jobs and services`, async (t) => {
+  testFor(kind)(`[${kind}] hearth status --json prints one document with nodes, jobs and services`, async (t) => {
     const backend = await useCluster(t, kind);
     const result = await runHearth(['status', '--json'], { NOMAD_ADDR: backend.nomadAddr, CONSUL_HTTP_ADDR: backend.consulAddr });
     t.is(result.code, 0, result.stderr);
@@ -58,7 +61,7 @@ for (const kind of availableBackends().kinds) {
     t.true(Array.isArray(doc.consul.services));
   });
 
-  test(`[${kind}] hearth experts lists the expert services with their health, as a table and as JSON`, async (t) => {
+  testFor(kind)(`[${kind}] hearth experts lists the expert services with their health, as a table and as JSON`, async (t) => {
     const backend = await useCluster(t, kind);
     const env = { NOMAD_ADDR: backend.nomadAddr, CONSUL_HTTP_ADDR: backend.consulAddr };
     const empty = await runHearth(['experts'], env);
