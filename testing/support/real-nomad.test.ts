@@ -15,6 +15,9 @@ test('Consul warnings are told apart from other log lines', (t) => {
   t.false(isConsulProblem(parseNomadLogLine(JSON.stringify({ '@level': 'info', '@module': 'consul.sync', '@message': 'synced' }))));
   t.false(isConsulProblem(parseNomadLogLine(JSON.stringify({ '@level': 'warn', '@module': 'client.driver_mgr', '@message': 'docker unhealthy' }))));
   t.true(isConsulProblem(parseNomadLogLine('2026-01-01T00:00:00Z [ERROR] agent: (view) health.service(x|passing): Unexpected response code: 500')));
+  t.true(isConsulProblem(parseNomadLogLine(JSON.stringify({ '@level': 'warn', '@module': 'client.alloc_runner.task_runner.task_hook.script_checks', '@message': 'updating check failed', error: 'Unexpected response code: 500 (boom)' }))));
+  // Nomad's own shutdown race (the check was just deregistered) is not a simulator defect.
+  t.false(isConsulProblem(parseNomadLogLine(JSON.stringify({ '@level': 'warn', '@module': 'client.alloc_runner.task_runner.task_hook.script_checks', '@message': 'updating check failed', error: 'Unexpected response code: 404 (Unknown check ID "_nomad-check-1")' }))));
 });
 
 const skip = realNomadSkipReason();

@@ -161,10 +161,18 @@ export function parseNomadLogLine(raw: string): NomadLogLine {
   }
 }
 
-/** Whether a log line is a warning or error about Consul (service sync, checks, template views). */
+/**
+ * Lines Nomad logs against any Consul, real or simulated, so they say nothing about the simulator:
+ * a script check's last TTL update racing the deregistration of its service while a task stops
+ * (Consul answers 404 for the check that was just removed).
+ */
+const NOMAD_OWN_RACES: readonly RegExp[] = [/"@message":"updating check failed".*Unknown check ID/];
+
+/** Whether a log line is a warning or error about Consul (service sync, checks, script checks, template views). */
 export function isConsulProblem(line: NomadLogLine): boolean {
   if (line.level !== 'warn' && line.level !== 'error') return false;
-  return /consul|template|\((view|runner|watcher)\)/i.test(`${line.module} ${line.message} ${line.raw}`);
+  if (NOMAD_OWN_RACES.some((r) => r.test(line.raw))) return false;
+  return /consul|template|script_checks|Unexpected response code|\((view|runner|watcher)\)/i.test(`${line.module} ${line.message} ${line.raw}`);
 }
 
 interface ConsulSide {
