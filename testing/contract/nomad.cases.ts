@@ -250,6 +250,37 @@ export const NOMAD_CASES: ReadonlyArray<ContractCase<NomadKind, NomadTarget>> = 
     },
   },
   {
+    title: 'a job service with an HTTP check registers in Consul, passes, and its passing check completes the deployment',
+    async run(t, target) {
+      const api = nomad(target);
+      purgeLater(t, target, 'c-checks');
+      const server = `require('http').createServer((q,s)=>s.end('ok')).listen(+process.env.NOMAD_PORT_http, process.env.NOMAD_IP_http)`;
+      const job = contractJob('c-checks', { update: { MaxParallel: 1, HealthCheck: 'checks', MinHealthyTime: S, HealthyDeadline: 60 * S, ProgressDeadline: 120 * S, AutoRevert: false } });
+      const group = (job.TaskGroups as Array<Record<string, unknown>>)[0] ?? {};
+      group.Networks = [{ DynamicPorts: [{ Label: 'http' }] }];
+      group.Services = [{ Name: 'c-checks-web', PortLabel: 'http', Provider: 'consul', Tags: ['contract'], Checks: [{ Name: 'alive', Type: 'http', Path: '/', Interval: S, Timeout: S }] }];
+      const task = (group.Tasks as Array<Record<string, unknown>>)[0] ?? {};
+      task.Config = { command: process.execPath, args: ['-e', server] };
+      task.ShutdownDelay = S;
+      ok(t, await api.put('/v1/jobs', { Job: job }), 'register');
+      const entries = await eventually('the service passing in Consul', async () => {
+        const list = (await call(target.consulAddr, 'GET', '/v1/health/service/c-checks-web?passing')).json as Array<{ Service: { Port: number; Tags: string[] } }>;
+        return list.length === 1 ? list : undefined;
+      });
+      t.deepEqual(entries[0]?.Service.Tags, ['contract']);
+      const [done] = await deploymentsSettled(target, 'c-checks');
+      t.is(done?.Status, 'successful');
+      const [alloc] = (await allocs(target, 'c-checks')).filter((a) => a.DesiredStatus === 'run');
+      const detail = (await api.get(`/v1/allocation/${alloc?.ID ?? ''}`)).json as { DeploymentStatus?: { Healthy?: boolean } | null };
+      t.is(detail.DeploymentStatus?.Healthy, true);
+      ok(t, await api.del('/v1/job/c-checks'), 'stop');
+      await eventually('the service gone from Consul', async () => {
+        const list = (await call(target.consulAddr, 'GET', '/v1/health/service/c-checks-web')).json as unknown[];
+        return list.length === 0 ? true : undefined;
+      });
+    },
+  },
+  {
     title: 'an evaluation that places everything has no FailedTGAllocs; one that cannot place reports why and leaves a blocked evaluation',
     async run(t, target) {
       const api = nomad(target);
