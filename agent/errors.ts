@@ -80,6 +80,11 @@ export function describeValue(value: unknown): string {
   return `\`${JSON.stringify(value)?.slice(0, 80) ?? String(value)}\` (${typeof value})`;
 }
 
+/** A broken invariant inside hearth (a module used before start(), a loop that cannot end): a defect to report. */
+export function internalError(message: string, details: Readonly<Record<string, unknown>> = {}): HearthError {
+  return new HearthError('HEARTH_ERR_INTERNAL', message, { details });
+}
+
 /** Builds an input error of the form: Expected <what> for `<name>` (from <source>), got <value>. */
 export function invalidInput(name: string, expected: string, given: unknown, source: string): HearthError {
   return new HearthError(

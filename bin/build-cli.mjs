@@ -4,8 +4,7 @@
 // no compile cache, and resolving and reading ~50 small ES modules is a good
 // part of a command's start on a slow machine; one file per group is not.
 //
-// zod and js-yaml (nearly every command) and consul (the commands that talk
-// to a cluster) are bundled.
+// zod and js-yaml (nearly every command) are bundled.
 // Every other package stays external: pino starts worker threads by file
 // name, koffi loads a native addon, and the rest are the daemon's. Bundled
 // CommonJS requires node: builtins through the `require` the banner makes.
@@ -21,7 +20,7 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/cli`;
-const BUNDLED_PACKAGES = new Set(['zod', 'js-yaml', 'consul']);
+const BUNDLED_PACKAGES = new Set(['zod', 'js-yaml']);
 const REQUIRE_BANNER = "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);";
 
 /** Bare imports (packages) stay external unless listed in BUNDLED_PACKAGES. */

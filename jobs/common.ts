@@ -1,7 +1,8 @@
 // Pieces every builder shares: the variables all jobs take, durations in
 // Nomad's nanoseconds, and the update/restart/check blocks STYLE.md asks for.
 import { z } from 'zod';
-import { NS_PER_S, type Job, type RestartPolicy, type ServiceCheck, type UpdateStrategy } from '../agent/nomad/types.js';
+import { NS_PER_S, type Job, type RestartPolicy, type Service, type ServiceCheck, type UpdateStrategy } from '../agent/nomad/types.js';
+import { expertServiceName } from '../agent/consul/expert-prefix.js';
 import type { ModelCatalog } from '../agent/models/schema.js';
 import { RULES, integerVar, listVar, ruled } from './rules.js';
 
@@ -75,6 +76,26 @@ export function buildTcpCheck(name: string, portLabel: string, timing: HealthTim
     PortLabel: portLabel,
     Interval: seconds(timing.check_interval_s),
     Timeout: seconds(Math.min(2, timing.check_interval_s)),
+  };
+}
+
+/**
+ * An expert's OpenAI-compatible API on the `http` port, registered in Consul
+ * as the expert's service and checked on /health; `engine` is the server
+ * (llamacpp, vllm) and `backend` the catalog backend recorded in the meta.
+ */
+export function buildExpertService(
+  v: HealthTiming & { readonly expert: string; readonly model: string },
+  engine: string,
+  backend: string,
+): Service {
+  return {
+    Name: expertServiceName(v.expert),
+    PortLabel: 'http',
+    Provider: 'consul',
+    Tags: ['openai', engine, `model-${v.model}`],
+    Meta: { model: v.model, backend },
+    Checks: [buildHttpCheck('api-health', 'http', v)],
   };
 }
 

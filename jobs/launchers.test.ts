@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLauncher } from './launchers.js';
+import { missingCommand, testUnless } from '../testing/support/skip.js';
 
 /** Runs a launcher with env, its binary replaced by a script printing one argument per line. */
 function runLauncher(t: { teardown: (fn: () => void) => void }, name: 'llama-server' | 'rpc-server', env: Record<string, string>): string[] {
@@ -48,18 +49,7 @@ test('rpc-server listens on the node address and static port, with -c only when 
   t.deepEqual(runLauncher(t, 'rpc-server', { ...env, RPC_CACHE: 'true' }), ['-H', '127.0.0.3', '-p', '50052', '-c']);
 });
 
-test('launchers pass shellcheck', (t) => {
-  let found = true;
-  try {
-    execFileSync('shellcheck', ['--version'], { stdio: 'ignore' });
-  } catch {
-    found = false;
-  }
-  if (!found) {
-    t.log('skipped: shellcheck is not installed');
-    t.pass();
-    return;
-  }
+testUnless(missingCommand('shellcheck'))('launchers pass shellcheck', (t) => {
   for (const name of ['llama-server', 'rpc-server'] as const) {
     t.notThrows(() => execFileSync('shellcheck', ['-s', 'sh', '-'], { input: readLauncher(name) }), name);
   }

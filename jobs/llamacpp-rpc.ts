@@ -2,16 +2,23 @@
 // node, and a llama-server that offloads to whichever workers are healthy.
 import { z } from 'zod';
 import type { Job, Task, TaskGroup } from '../agent/nomad/types.js';
-import { buildHttpCheck, buildJobShell, buildServiceRestart, buildTcpCheck, buildUpdate, commonVars, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
+import { buildExpertService, buildJobShell, buildServiceRestart, buildTcpCheck, buildUpdate, commonVars, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
 import { launcherDest, readLauncher } from './launchers.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
+import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
+
+/** Where the llama.cpp binaries are on the nodes (this pool and a prima-expert on it). */
+export const llamacppBinaryVars = {
+  llama_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/llama-server').describe('llama-server binary on the nodes'),
+  rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/rpc-server').describe('rpc-server binary on the nodes'),
+};
 
 export const vars = z
   .object({
     job_name: ruled(RULES.name).describe('Nomad job ID'),
     model: ruled(RULES.name).describe('model name; the workers register as llamacpp-rpc-<model>'),
     model_path: ruled(RULES.absolutePath).describe('absolute path of the GGUF file on the server node'),
-    expert: ruled(RULES.name).describe('expert name; the API registers as prima-api-<expert>'),
+    expert: ruled(RULES.name).describe(`expert name; the API registers as ${EXPERT_PREFIX}<expert>`),
     worker_count: integerVar(0, 64).default(3).describe('rpc-server workers, at most one per node'),
     rpc_port: integerVar(1024, 65535).default(50052).describe('static port every rpc-server listens on'),
     api_port: integerVar(1024, 65535).default(8080).describe('static port of the OpenAI-compatible API'),
@@ -20,8 +27,7 @@ export const vars = z
     server_memory_mb: integerVar(64, 2_097_152).default(4096).describe('memory reserved for llama-server, in MiB'),
     worker_memory_mb: integerVar(64, 2_097_152).default(2048).describe('memory reserved per rpc-server, in MiB'),
     node: ruled(RULES.nodeName).optional().describe('pin llama-server to this Nomad node'),
-    llama_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/llama-server').describe('llama-server binary on the nodes'),
-    rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/rpc-server').describe('rpc-server binary on the nodes'),
+    ...llamacppBinaryVars,
     ...commonVars,
     ...healthVars,
   })
@@ -30,7 +36,6 @@ export const vars = z
 export type LlamacppRpcVars = z.output<typeof vars>;
 
 export const workerServiceName = (model: string): string => `llamacpp-rpc-${model}`;
-export const expertServiceName = (expert: string): string => `prima-api-${expert}`;
 
 /** The template that lists healthy workers as "addr:port," (consul-template's `service` returns passing instances only). */
 export function renderWorkersTemplate(model: string): string {
@@ -91,16 +96,7 @@ function buildServerTask(v: LlamacppRpcVars): Task {
         Splay: seconds(5),
       },
     ],
-    Services: [
-      {
-        Name: expertServiceName(v.expert),
-        PortLabel: 'http',
-        Provider: 'consul',
-        Tags: ['openai', 'llamacpp', `model-${v.model}`],
-        Meta: { model: v.model, backend: 'llamacpp-rpc' },
-        Checks: [buildHttpCheck('api-health', 'http', v)],
-      },
-    ],
+    Services: [buildExpertService(v, 'llamacpp', 'llamacpp-rpc')],
     Resources: { CPU: 2000, MemoryMB: v.server_memory_mb },
     KillTimeout: seconds(v.kill_timeout_s),
     ShutdownDelay: SERVICE_SHUTDOWN_DELAY,

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { renderJob } from './render.js';
-import { buildTestCatalog } from './test-catalog.js';
+import { buildTestCatalog } from '../testing/support/test-catalog.js';
 
 const ctx = { catalog: buildTestCatalog() };
 

@@ -9,13 +9,12 @@ import { commonVars, healthVars, type BuildContext } from './common.js';
 import * as llamacppRpc from './llamacpp-rpc.js';
 import * as vllmExpert from './vllm-expert.js';
 import { RULES, integerVar, listVar, ruled } from './rules.js';
-
-export const SERVICE_PREFIX = 'prima-api-';
+import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
 
 export const vars = z
   .object({
     job_name: ruled(RULES.name).describe('Nomad job ID'),
-    service_name: ruled(RULES.expertService).describe('Consul service of the API; must start with prima-api-'),
+    service_name: ruled(RULES.expertService).describe(`Consul service of the API; must start with ${EXPERT_PREFIX}`),
     model_list: listVar(RULES.name, 1).describe('catalog model names in order of preference'),
     model_index: integerVar(0, 63).default(0).describe('which entry of model_list to deploy (hearth jobs run advances it on failure)'),
     worker_count: integerVar(0, 64).default(2).describe('rpc-server workers for the llamacpp-rpc backend'),
@@ -23,8 +22,7 @@ export const vars = z
     api_port: integerVar(1024, 65535).default(8080).describe('static port of the OpenAI-compatible API'),
     rpc_port: integerVar(1024, 65535).default(50052).describe('static port of the rpc-server workers'),
     node: ruled(RULES.nodeName).optional().describe('pin the API server to this Nomad node'),
-    llama_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/llama-server').describe('llama-server binary on the nodes'),
-    rpc_server_bin: ruled(RULES.absolutePath).default('/usr/local/bin/rpc-server').describe('rpc-server binary on the nodes'),
+    ...llamacppRpc.llamacppBinaryVars,
     ...commonVars,
     ...healthVars,
   })
@@ -49,7 +47,7 @@ export function selectModel(v: PrimaExpertVars, ctx: BuildContext): ModelEntry {
 
 export function build(v: PrimaExpertVars, ctx: BuildContext = {}): Job {
   const entry = selectModel(v, ctx);
-  const expert = v.service_name.slice(SERVICE_PREFIX.length);
+  const expert = v.service_name.slice(EXPERT_PREFIX.length);
   const shared = {
     job_name: v.job_name,
     expert,

@@ -2,7 +2,7 @@ import test from 'ava';
 import { isHearthError } from '../agent/errors.js';
 import { RULES, parseListText, satisfies } from './rules.js';
 import { renderJob } from './render.js';
-import { buildTestCatalog } from './test-catalog.js';
+import { buildTestCatalog } from '../testing/support/test-catalog.js';
 
 const INJECTIONS = ['../x', 'a b', 'x;rm -rf /', '{{ env "X" }}', '$(id)', '${NOMAD_TOKEN}', 'a`id`', 'A-Upper', '-lead', 'trail-', 'x\ny', ''];
 

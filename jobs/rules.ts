@@ -2,6 +2,7 @@
 // line, an environment variable or a Nomad template. Each rule is a pattern
 // plus a sentence that says what it accepts, so a rejection can name the rule.
 import { z } from 'zod';
+import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
 
 export interface Rule {
   readonly pattern: RegExp;
@@ -11,7 +12,10 @@ export interface Rule {
 export const RULES = {
   /** Job, group, task, service and port names. */
   name: { pattern: /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, says: 'a lowercase-hyphen name (a-z, 0-9, "-"; at most 63; no leading or trailing "-")' },
-  expertService: { pattern: /^prima-api-[a-z0-9](?:[a-z0-9-]{0,51}[a-z0-9])?$/, says: 'a service name starting with "prima-api-" followed by a lowercase-hyphen name' },
+  expertService: {
+    pattern: new RegExp(`^${EXPERT_PREFIX}[a-z0-9](?:[a-z0-9-]{0,51}[a-z0-9])?$`),
+    says: `a service name starting with "${EXPERT_PREFIX}" followed by a lowercase-hyphen name`,
+  },
   namespace: { pattern: /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, says: 'a lowercase-hyphen Nomad namespace' },
   /** An absolute path without "..", "//", spaces or shell characters. */
   absolutePath: { pattern: /^\/(?!.*\/\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._+/-]+$/, says: 'an absolute path of letters, digits, ".", "_", "+", "-" and "/" without ".." or "//"' },

@@ -1,8 +1,8 @@
 // A vLLM OpenAI-compatible server on a GPU node, through the docker driver.
 import { z } from 'zod';
 import type { Job, Task } from '../agent/nomad/types.js';
-import { buildHttpCheck, buildJobShell, buildServiceRestart, buildUpdate, commonVars, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
-import { expertServiceName } from './llamacpp-rpc.js';
+import { buildExpertService, buildJobShell, buildServiceRestart, buildUpdate, commonVars, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
+import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
 
 /** The port vLLM listens on inside its container. */
@@ -11,7 +11,7 @@ const CONTAINER_PORT = 8000;
 export const vars = z
   .object({
     job_name: ruled(RULES.name).describe('Nomad job ID'),
-    expert: ruled(RULES.name).describe('expert name; the API registers as prima-api-<expert>'),
+    expert: ruled(RULES.name).describe(`expert name; the API registers as ${EXPERT_PREFIX}<expert>`),
     model: ruled(RULES.name).describe('model name (catalog name), recorded in the service meta'),
     model_repo: ruled(RULES.repoId).describe('repository id vLLM loads, OWNER/NAME'),
     image: ruled(RULES.image).default('vllm/vllm-openai:v0.6.3').describe('vLLM image with a pinned tag'),
@@ -43,16 +43,7 @@ function buildTask(v: VllmExpertVars): Task {
     Name: 'vllm',
     Driver: 'docker',
     Config: { image: v.image, ports: ['http'], args: buildArgs(v), shm_size: 2_147_483_648 },
-    Services: [
-      {
-        Name: expertServiceName(v.expert),
-        PortLabel: 'http',
-        Provider: 'consul',
-        Tags: ['openai', 'vllm', `model-${v.model}`],
-        Meta: { model: v.model, backend: 'vllm' },
-        Checks: [buildHttpCheck('api-health', 'http', v)],
-      },
-    ],
+    Services: [buildExpertService(v, 'vllm', 'vllm')],
     Resources: {
       CPU: 4000,
       MemoryMB: v.memory_mb,

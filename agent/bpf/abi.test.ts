@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import koffi from 'koffi';
 import { repoPath } from '../util/paths.js';
 import { ConnKey, ConnState, ServiceInfo, ServiceKey, ServiceStats, SynEventRecord, sumPerCpuStats, encodeStruct } from './abi.js';
+import { skipAll } from '../../testing/support/skip.js';
 
 const OBJECT = repoPath('bpf', 'build', 'traffic_monitor.bpf.o');
 const MIRRORS = { service_key: ServiceKey, service_info: ServiceInfo, service_stats: ServiceStats, conn_key: ConnKey, conn_state: ConnState, syn_event: SynEventRecord };
@@ -15,9 +16,7 @@ interface BtfType {
   members?: Array<{ name: string; bits_offset: number }>;
 }
 
-if (!existsSync(OBJECT)) {
-  test.skip('the TypeScript mirrors match the C layout (needs `npm run build:bpf`)', () => undefined);
-} else {
+if (!skipAll('the TypeScript mirrors match the C layout', existsSync(OBJECT) ? undefined : 'needs `npm run build:bpf`')) {
   test('every mirrored struct has the size and field offsets the compiled object records in its BTF', (t) => {
     const dump = JSON.parse(execFileSync('bpftool', ['-j', 'btf', 'dump', 'file', OBJECT, 'format', 'raw'], { encoding: 'utf8' })) as {
       types: BtfType[];

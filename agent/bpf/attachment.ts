@@ -10,7 +10,7 @@ import { bpfError } from './bpf-error.js';
 import type { BpfObject } from './bpf-object.js';
 import { createInterfaceIndexer } from './interfaces.js';
 import { lastErrno, type Libbpf, type NativePointer } from './libbpf.js';
-import type { SynEvent } from './monitor.js';
+import type { SynEvent } from './types.js';
 import { startSynEventReader, type SynEventReader } from './syn-events.js';
 import { attachTc, clsactIsEmpty, destroyClsact, detachTc, ensureClsact, removeLeftover, type TcPlace } from './tc.js';
 

@@ -10,42 +10,14 @@ import { repoPath } from '../util/paths.js';
 import { attach, detach, newAttachment, type Attachment } from './attachment.js';
 import { BpfObject } from './bpf-object.js';
 import { loadLibbpf } from './libbpf.js';
-import { createServiceMaps, type ServiceEntry, type ServiceMaps } from './service-maps.js';
+import { openServiceMaps, type ServiceEntry, type ServiceMaps } from './service-maps.js';
 import { HEARTH_TC_PRIORITY } from './tc.js';
+import type { ServiceCounters, SynEvent, WatchedService } from './types.js';
 import { parseWatchedService } from './watched-service.js';
 
 export { defaultInterfaces } from './interfaces.js';
 export { HEARTH_TC_PRIORITY } from './tc.js';
-
-export interface WatchedService {
-  id: number;
-  address: string;
-  port: number;
-  protocol: 'tcp';
-  checkPrefix?: string;
-}
-
-export interface ServiceCounters {
-  rxPackets: bigint;
-  rxBytes: bigint;
-  txPackets: bigint;
-  txBytes: bigint;
-  activityBytes: bigint;
-  openConnections: number;
-  checkConnections: bigint;
-  /** CLOCK_MONOTONIC_COARSE ns (jiffy resolution) of the last client payload on an activity connection, comparable with process.hrtime.bigint(); 0n: none yet. */
-  lastActivityNs: bigint;
-}
-
-export interface SynEvent {
-  serviceId: number;
-  srcAddress: string;
-  srcPort: number;
-  dstAddress: string;
-  dstPort: number;
-  /** CLOCK_MONOTONIC ns when the SYN was seen (comparable with process.hrtime.bigint()). */
-  timestampNs: bigint;
-}
+export type { ServiceCounters, SynEvent, WatchedService } from './types.js';
 
 export interface TrafficMonitor {
   start(): Promise<void>;
@@ -140,17 +112,7 @@ export function createTrafficMonitor(opts: TrafficMonitorOptions): TrafficMonito
     const obj = BpfObject.load(lib, objectPath);
     const attachment = newAttachment(lib, obj);
     try {
-      const maps = createServiceMaps(
-        lib,
-        {
-          services: obj.mapFd('services'),
-          serviceStats: obj.mapFd('service_stats'),
-          conns: obj.mapFd('conns'),
-          holdSockets: obj.mapFd('hold_sockets'),
-          watchedPorts: obj.mapFd('watched_ports'),
-        },
-        lib.libbpf_num_possible_cpus(),
-      );
+      const maps = openServiceMaps(lib, obj);
       for (const entry of services.values()) maps.write(entry);
       await attach(attachment, { ifnames, tcPriority, netnsPath, log, deliver });
       running = { attachment, maps };

@@ -145,3 +145,15 @@ export function createServiceMaps(lib: Libbpf, fds: MapFds, cpus: number): Servi
     },
   };
 }
+
+/** The service maps of a loaded traffic_monitor object, found by their names in bpf/traffic_monitor.bpf.c. */
+export function openServiceMaps(lib: Libbpf, object: { mapFd(name: string): number }): ServiceMaps {
+  const fds: MapFds = {
+    services: object.mapFd('services'),
+    serviceStats: object.mapFd('service_stats'),
+    conns: object.mapFd('conns'),
+    holdSockets: object.mapFd('hold_sockets'),
+    watchedPorts: object.mapFd('watched_ports'),
+  };
+  return createServiceMaps(lib, fds, lib.libbpf_num_possible_cpus());
+}

@@ -10,7 +10,7 @@ import { SynEventRecord, type SynEventFields } from './abi.js';
 import { formatAddress } from './address.js';
 import { errnoName } from './bpf-error.js';
 import { lastErrno, loadLibbpf, RingBufferSampleFn } from './libbpf.js';
-import type { SynEvent } from './monitor.js';
+import type { SynEvent } from './types.js';
 
 export interface SynWorkerData {
   readonly mapFd: number;

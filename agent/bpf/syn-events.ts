@@ -5,8 +5,9 @@
 // blocks. stop() ends the loop within one poll timeout.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
+import { HearthError } from '../errors.js';
 import { bpfError } from './bpf-error.js';
-import type { SynEvent } from './monitor.js';
+import type { SynEvent } from './types.js';
 import type { SynWorkerData, SynWorkerMessage } from './syn-event-worker.js';
 
 const POLL_MS = 100;
@@ -40,7 +41,7 @@ export async function startSynEventReader(opts: {
       opts.log.error({ err }, 'SYN event worker crashed');
       reject(err);
     });
-    worker.once('exit', () => reject(new Error('SYN event worker exited before it was ready')));
+    worker.once('exit', (exitCode) => reject(new HearthError('HEARTH_ERR_BPF', 'the SYN event worker exited before it was ready', { details: { exitCode } })));
   });
 
   return {

@@ -2,7 +2,7 @@
 import { invalidInput } from '../errors.js';
 import { CHECK_PREFIX_MAX } from './abi.js';
 import { encodeAddress } from './address.js';
-import type { WatchedService } from './monitor.js';
+import type { WatchedService } from './types.js';
 import type { ServiceEntry } from './service-maps.js';
 
 /** A checked ServiceEntry (awake) for `svc`; bad input throws HEARTH_ERR_INVALID_INPUT naming `source`. */

@@ -4,7 +4,8 @@ import { createSilentLogger } from '../log.js';
 import { createConsulClientFromConfig, createNomadClientFromConfig } from '../daemon/clients.js';
 import type { ConsulClient } from '../consul/client.js';
 import type { HealthServiceEntry } from '../consul/types.js';
-import { worstStatus, type ClusterReader, type ExpertRow, type ServiceRow } from './cluster-view.js';
+import { readExperts } from '../consul/experts.js';
+import { worstStatus, type ClusterReader, type ServiceRow } from './cluster-view.js';
 
 function instanceHealth(entry: HealthServiceEntry): string {
   return worstStatus((entry.Checks ?? []).map((c) => c.Status));
@@ -25,19 +26,6 @@ async function readServiceRows(consul: ConsulClient): Promise<ServiceRow[]> {
       };
     }),
   );
-}
-
-async function readExperts(consul: ConsulClient, prefix: string): Promise<ExpertRow[]> {
-  const names = Object.keys((await consul.catalogServices()).data).filter((name) => name.startsWith(prefix)).sort();
-  const perService = await Promise.all(names.map(async (name) => (await consul.healthService(name)).data));
-  return perService.flat().map((entry) => ({
-    name: entry.Service.Service,
-    id: entry.Service.ID,
-    node: entry.Node.Node,
-    address: entry.Service.Address === '' ? entry.Node.Address : entry.Service.Address,
-    port: entry.Service.Port,
-    health: instanceHealth(entry),
-  })).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
 export function createClusterReader(loaded: LoadedConfig): ClusterReader {

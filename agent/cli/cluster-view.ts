@@ -1,5 +1,6 @@
 // What `hearth status` and `hearth experts` show, read through a narrow port
 // so the rendering is independent of the HTTP clients.
+import type { Expert } from '../consul/experts.js';
 
 export interface NodeRow {
   readonly name: string;
@@ -23,21 +24,12 @@ export interface ServiceRow {
   readonly critical: number;
 }
 
-export interface ExpertRow {
-  readonly name: string;
-  readonly id: string;
-  readonly node: string;
-  readonly address: string;
-  readonly port: number;
-  readonly health: string;
-}
-
 export interface ClusterReader {
   nomadLeader(): Promise<string>;
   nomadNodes(): Promise<NodeRow[]>;
   nomadJobs(): Promise<JobRow[]>;
   consulServices(): Promise<ServiceRow[]>;
-  experts(prefix: string): Promise<ExpertRow[]>;
+  experts(prefix: string): Promise<Expert[]>;
   close(): void;
 }
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configSchema } from '../config/schema.js';
-import { invalidInput } from '../errors.js';
+import { internalError, invalidInput } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { createDaemon, type Daemon } from '../daemon/daemon.js';
 import { createConsulClient } from '../consul/client.js';
@@ -42,7 +42,7 @@ async function startAgent(node: DemoNode, stateDir: string, log: Logger): Promis
       if (port === 0) throw err;
     }
   }
-  throw new Error('unreachable');
+  throw internalError('the agent was not started on port 8000 nor on a free port');
 }
 
 /** A passing `prima-api-demo` entry on the first node, so `hearth experts` has something to show (nothing listens on it). */
@@ -73,7 +73,7 @@ async function startSimulator(nodes: number): Promise<{ sim: Simulator; nomadAdd
       if (ports.nomadPort === 0) throw err;
     }
   }
-  throw new Error('unreachable');
+  throw internalError('the simulator was not started on its fixed ports nor on free ones');
 }
 
 function onHost(url: string, host: string): string {

@@ -5,13 +5,13 @@ import { loadConfig } from '../config/load.js';
 import { EXIT_OK, type CliIo } from './command.js';
 import { formatTable } from './table.js';
 import { createClusterReader } from './cluster-reader.js';
-import type { ExpertRow } from './cluster-view.js';
+import type { Expert } from '../consul/experts.js';
 
 function hostPort(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
-export function formatExperts(experts: readonly ExpertRow[], prefix: string): string {
+export function formatExperts(experts: ReadonlyArray<Omit<Expert, 'tags'>>, prefix: string): string {
   if (experts.length === 0) return `No expert services (Consul services named ${prefix}*).\n`;
   return formatTable(['NAME', 'ADDRESS', 'HEALTH', 'NODE', 'ID'], experts.map((e) => [e.name, hostPort(e.address, e.port), e.health, e.node, e.id]));
 }

@@ -4,27 +4,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createServer } from 'node:net';
 import { createSilentLogger } from '../log.js';
 import { configSchema } from '../config/schema.js';
 import { createApiServer } from '../http-api/server.js';
 import { createJoinModule } from '../join/module.js';
 import { repoPath } from '../util/paths.js';
 import { agentUrl, formatNodes } from './nodes.js';
+import { freePort } from '../../testing/support/free-port.js';
 
 const run = promisify(execFile);
 const MAIN = repoPath('dist', 'agent', 'main.js');
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return typeof address === 'object' && address !== null ? address.port : 1;
-}
-
 test('hearth nodes exits 2 and names the address and where it came from when the agent is unreachable', async (t) => {
-  const port = await closedPort();
+  const port = await freePort();
   const err = await t.throwsAsync(run(process.execPath, [MAIN, 'nodes'], { env: { ...process.env, HEARTH_LISTEN: `127.0.0.1:${port}` } }));
   t.is((err as { code?: number } | undefined)?.code, 2);
   const stderr = (err as { stderr?: string } | undefined)?.stderr ?? '';

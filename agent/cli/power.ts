@@ -27,10 +27,8 @@ function resolveAgent(values: { agent?: string | undefined; config?: string | un
   const loaded = loadConfig({ configPath: values.config, env: io.env });
   const token = loaded.config.api.token;
   if (values.agent !== undefined) {
-    try {
-      const url = new URL(values.agent);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
-    } catch {
+    const protocol = URL.canParse(values.agent) ? new URL(values.agent).protocol : undefined;
+    if (protocol !== 'http:' && protocol !== 'https:') {
       throw invalidInput('--agent', 'an http(s) URL such as http://127.0.0.1:8000', values.agent, 'the command line');
     }
     return { url: values.agent.replace(/\/+$/, ''), source: '--agent', token };

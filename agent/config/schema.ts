@@ -3,6 +3,7 @@
 // Every key carries its documentation in .describe(): docs/configuration.md is
 // generated from this file (`npm run docs`), and a test fails when they differ.
 import { z } from 'zod';
+import { EXPERT_PREFIX } from '../consul/expert-prefix.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 
 const httpUrl = z.string().refine((value) => {
@@ -94,7 +95,7 @@ export const configSchema = z
         expertPrefix: z
           .string()
           .regex(/^[a-z0-9-]+$/)
-          .default('prima-api-')
+          .default(EXPERT_PREFIX)
           .describe('Services whose names start with this are the experts the agent watches.'),
         wait: duration(1000, 600_000).default('5m').describe('How long one blocking query may wait.'),
       })

@@ -1,10 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
-import { createServer, type AddressInfo } from 'node:net';
 import { HttpApiError, isHearthError } from '../errors.js';
-import { startFakeServer, sendText } from '../http/fake-server.js';
+import { startFakeServer, sendText } from '../../testing/support/fake-http-server.js';
 import { createSilentLogger } from '../log.js';
 import { createConsulClient } from './client.js';
-import { createFakeConsulState, startFakeConsul } from './fake-consul.js';
+import { createFakeConsulState, startFakeConsul } from '../../testing/support/fake-consul.js';
+import { freePort } from '../../testing/support/free-port.js';
 
 const TOKEN = 'consul-secret-31aa';
 
@@ -110,10 +110,7 @@ test('a 500 from Consul keeps the full body under HEARTH_ERR_CONSUL_HTTP', async
 });
 
 test('a refused connection names Consul, its address and source', async (t) => {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const port = await freePort();
   const consul = createConsulClient({ addr: `http://127.0.0.1:${port}`, addrSource: 'file /etc/hearth/hearth.yaml', token: TOKEN, log: createSilentLogger() });
   t.teardown(() => consul.close());
   for (const call of [() => consul.agentServices(), () => consul.healthService('web')]) {

@@ -1,22 +1,17 @@
-// hearth's Consul client. Simple calls (deregister, agent services, TTL checks,
-// KV) go through the `consul` npm package. Three kinds of call use hearth's own
-// HTTP helper instead: blocking reads, because they need the X-Consul-Index /
-// X-Consul-ContentHash response headers and an AbortSignal per request, which
-// the package's promise API does not expose (its `watch` hides both); and
-// service registration, because the package's check typing demands a name and
-// timeout on every check and cannot pass ?replace-existing-checks.
-// The package is loaded on its first call: the agent at rest (blocking reads,
-// registration) never makes one until it deregisters, and need not hold it.
-import http from 'node:http';
-import https from 'node:https';
-import type Consul from 'consul';
-import type { Logger } from '../log.js';
+// hearth's Consul client, every call over hearth's own HTTP helper
+// (agent/http/request.ts, keep-alive node:http): blocking reads with their
+// X-Consul-Index / X-Consul-ContentHash headers and an AbortSignal each,
+// registration with ?replace-existing-checks, the agent, check and KV calls.
+// One transport means one error mapping (agent/http/map-error.ts) and no
+// second HTTP stack in the agent's memory.
+import { isHearthError } from '../errors.js';
 import { createHttpClient, readHeader, type ResponseHeaders } from '../http/request.js';
-import { readTlsMaterial, type TlsFiles } from '../http/tls.js';
+import type { TlsFiles } from '../http/tls.js';
 import type { Endpoint } from '../http/map-error.js';
+import type { Query } from '../http/query-string.js';
+import type { Logger } from '../log.js';
 import { invalidInput } from '../errors.js';
 import { parseDuration } from '../util/duration.js';
-import { mapPackageError } from './package-errors.js';
 import { buildServiceBody } from './service-body.js';
 import type {
   AgentServiceInfo,
@@ -82,8 +77,15 @@ interface RawKvItem {
   ModifyIndex: number;
 }
 
+/** Consul sends KV values base64-encoded; entries carry them as UTF-8 text. */
 function toKvEntry(item: RawKvItem): KvEntry {
-  return { key: item.Key, value: item.Value ?? null, flags: item.Flags, createIndex: item.CreateIndex, modifyIndex: item.ModifyIndex };
+  const value = item.Value === null ? null : Buffer.from(item.Value, 'base64').toString('utf8');
+  return { key: item.Key, value, flags: item.Flags, createIndex: item.CreateIndex, modifyIndex: item.ModifyIndex };
+}
+
+/** A KV path: each segment of the key escaped, the slashes kept. */
+function kvPath(key: string): string {
+  return `/v1/kv/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 function waitToMs(wait: string | number | undefined): number | undefined {
@@ -112,37 +114,27 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
     timeoutMs,
   });
   const endpoint = httpClient.endpoint;
-  const tls = options.tls === undefined ? undefined : readTlsMaterial(options.tls, endpoint.addrSource);
-  let pkgLoading: Promise<Consul> | undefined;
-  let pkg: Consul | undefined;
-  let closed = false;
-  const loadPackage = (): Promise<Consul> =>
-    (pkgLoading ??= import('consul').then(({ default: ConsulPackage }) => {
-      pkg = new ConsulPackage({
-        baseUrl: `${addr}/v1`,
-        timeout: timeoutMs,
-        defaults: {
-          ...(options.token === undefined ? {} : { token: options.token }),
-          ...(options.datacenter === undefined ? {} : { dc: options.datacenter }),
-        },
-        // No keep-alive: a socket kept from before a Consul restart would fail the first call after it.
-        agent: tls === undefined ? new http.Agent({ keepAlive: false }) : new https.Agent({ keepAlive: false, ...tls }),
-      } as ConstructorParameters<typeof Consul>[0]);
-      if (closed) pkg.destroy();
-      return pkg;
-    }));
   const dc = options.datacenter;
 
   const log = options.log.child({ module: 'consul-client' });
 
-  async function viaPackage<T>(method: string, path: string, call: (pkg: Consul) => Promise<T>): Promise<T> {
+  /** A call whose answer is JSON; failures are logged at debug and thrown as the helper mapped them. */
+  async function call<T>(method: 'GET' | 'PUT' | 'DELETE', path: string, query: Query = {}, rawBody?: string): Promise<T> {
     try {
-      return await call(await loadPackage());
+      return (await httpClient.json<T>({ method, path, query, ...(rawBody === undefined ? {} : { rawBody }) })).data;
     } catch (err) {
-      // The package's own error holds the raw response (and its request headers): only the mapped one leaves.
-      const mapped = mapPackageError(endpoint, err, method, path);
-      log.debug({ err: mapped, method, path }, 'consul call failed');
-      throw mapped;
+      log.debug({ err, method, path }, 'consul call failed');
+      throw err;
+    }
+  }
+
+  /** A KV read: Consul answers 404 for a key that does not exist. */
+  async function readKv(path: string, query: Query): Promise<RawKvItem[]> {
+    try {
+      return (await call<RawKvItem[] | null>('GET', path, { ...query, dc })) ?? [];
+    } catch (err) {
+      if (isHearthError(err, 'HEARTH_ERR_NOT_FOUND')) return [];
+      throw err;
     }
   }
 
@@ -165,38 +157,19 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
   }
 
   const checkPath = (verb: string, id: string): string => `/v1/agent/check/${verb}/${encodeURIComponent(id)}`;
-  function updateCheck(verb: 'pass' | 'warn' | 'fail', checkId: string, note: string | undefined): Promise<void> {
-    return viaPackage('PUT', checkPath(verb, checkId), async (pkg) => {
-      await pkg.agent.check[verb]({ id: checkId, ...(note === undefined ? {} : { note }) });
-    });
+  async function updateCheck(verb: 'pass' | 'warn' | 'fail', checkId: string, note: string | undefined): Promise<void> {
+    await call('PUT', checkPath(verb, checkId), { note });
   }
 
   const kv: KvApi = {
-    get: (key) =>
-      viaPackage('GET', `/v1/kv/${key}`, async (pkg) => {
-        const item = (await pkg.kv.get({ key })) as RawKvItem | null | undefined;
-        return item === undefined || item === null ? undefined : toKvEntry(item);
-      }),
-    set: (key, value, setOptions = {}) =>
-      viaPackage('PUT', `/v1/kv/${key}`, async (pkg) =>
-        Boolean(await pkg.kv.set({ key, value, ...(setOptions.cas === undefined ? {} : { cas: setOptions.cas }) })),
-      ),
-    delete: (key, delOptions = {}) =>
-      viaPackage('DELETE', `/v1/kv/${key}`, async (pkg) =>
-        Boolean(
-          await pkg.kv.del({
-            key,
-            ...(delOptions.cas === undefined ? {} : { cas: delOptions.cas }),
-            ...(delOptions.recurse === true ? { recurse: true } : {}),
-          }),
-        ),
-      ),
-    list: (prefix) =>
-      viaPackage('GET', `/v1/kv/${prefix}?recurse`, async (pkg) => {
-        const items = (await pkg.kv.get({ key: prefix, recurse: true })) as RawKvItem[] | RawKvItem | null | undefined;
-        if (items === undefined || items === null) return [];
-        return (Array.isArray(items) ? items : [items]).map(toKvEntry);
-      }),
+    async get(key) {
+      const [item] = await readKv(kvPath(key), {});
+      return item === undefined ? undefined : toKvEntry(item);
+    },
+    set: async (key, value, setOptions = {}) => Boolean(await call('PUT', kvPath(key), { dc, cas: setOptions.cas }, value)),
+    delete: async (key, delOptions = {}) =>
+      Boolean(await call('DELETE', kvPath(key), { dc, cas: delOptions.cas, recurse: delOptions.recurse === true ? true : undefined })),
+    list: async (prefix) => (await readKv(kvPath(prefix), { recurse: true })).map(toKvEntry),
   };
 
   return {
@@ -210,12 +183,10 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
         json: body,
       });
     },
-    deregisterService: (id) =>
-      viaPackage('PUT', `/v1/agent/service/deregister/${encodeURIComponent(id)}`, async (pkg) => {
-        await pkg.agent.service.deregister({ id });
-      }),
-    agentServices: () =>
-      viaPackage('GET', '/v1/agent/services', async (pkg) => (await pkg.agent.service.list()) as Record<string, AgentServiceInfo>),
+    async deregisterService(id) {
+      await call('PUT', `/v1/agent/service/deregister/${encodeURIComponent(id)}`);
+    },
+    agentServices: async () => (await call<Record<string, AgentServiceInfo> | null>('GET', '/v1/agent/services')) ?? {},
     async agentService(id, read = {}) {
       const res = await blockingRead<AgentServiceInfo>(`/v1/agent/service/${encodeURIComponent(id)}`, { ...read, index: 0 }, { hash: read.hash });
       return { data: res.data, hash: readHeader(res.headers, 'x-consul-contenthash') ?? res.data.ContentHash };
@@ -238,10 +209,6 @@ export function createConsulClient(options: ConsulClientOptions): ConsulClient {
       return { data: res.data ?? [], index: readIndex(res.headers) };
     },
     kv,
-    async close() {
-      closed = true;
-      pkg?.destroy();
-      await httpClient.close();
-    },
+    close: () => httpClient.close(),
   };
 }

@@ -2,7 +2,8 @@ import test, { type ExecutionContext } from 'ava';
 import { createSilentLogger } from '../log.js';
 import { createConsulClient } from './client.js';
 import { createServiceWatcher, type DiscoveredService, type ServiceWatcher, type ServiceWatcherOptions } from './discovery.js';
-import { createFakeConsulState, startFakeConsul, type FakeConsulState } from './fake-consul.js';
+import { createFakeConsulState, startFakeConsul, type FakeConsulState } from '../../testing/support/fake-consul.js';
+import { waitFor } from '../../testing/support/wait-for.js';
 
 const FAST = { rateLimit: { burst: 2, intervalMs: 20 }, backoff: { baseMs: 10, capMs: 50 } };
 
@@ -47,7 +48,7 @@ async function setup(t: ExecutionContext, state: FakeConsulState = createFakeCon
 }
 
 async function untilBlocked(state: FakeConsulState, count: number): Promise<void> {
-  while (state.blocked < count) await new Promise((resolve) => setTimeout(resolve, 5));
+  await waitFor(`${count} blocking queries held by the server`, () => state.blocked >= count, { intervalMs: 5 });
 }
 
 test('a prefixed service that turns passing appears through a blocking query, with its details', async (t) => {

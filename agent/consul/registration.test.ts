@@ -1,9 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
 import { createLogger, createSilentLogger } from '../log.js';
 import { createConsulClient } from './client.js';
-import { createFakeConsulState, startFakeConsul, type FakeConsulState } from './fake-consul.js';
+import { createFakeConsulState, startFakeConsul, type FakeConsulState } from '../../testing/support/fake-consul.js';
 import { createSelfRegistration } from './registration.js';
 import type { ServiceDefinition } from './types.js';
+import { waitFor } from '../../testing/support/wait-for.js';
 
 const service: ServiceDefinition = {
   id: 'hearth-agent-node-1',
@@ -14,13 +15,6 @@ const service: ServiceDefinition = {
   checks: [{ kind: 'http', http: 'http://127.0.0.1:8000/health', interval: '10s', timeout: '2s' }],
 };
 
-async function until(what: string, predicate: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function setup(t: ExecutionContext, state: FakeConsulState = createFakeConsulState()) {
   const server = await startFakeConsul(state);
@@ -59,7 +53,7 @@ test('the service is registered again after Consul comes back without it', async
   t.false(state.instances.has('hearth-agent-node-1'));
   const again = await startFakeConsul(state, port);
   t.teardown(() => again.close());
-  await until('the service is back', () => state.instances.has('hearth-agent-node-1'));
+  await waitFor('the service is back', () => state.instances.has('hearth-agent-node-1'), { timeoutMs: 5000 });
   t.is(state.instances.get('hearth-agent-node-1')?.port, 8000);
 });
 
@@ -67,7 +61,7 @@ test('a registration wiped while Consul stays up is restored', async (t) => {
   const { state, registration } = await setup(t);
   await registration.start();
   state.wipe();
-  await until('the service is back', () => state.instances.has('hearth-agent-node-1') && registration.registered());
+  await waitFor('the service is back', () => state.instances.has('hearth-agent-node-1') && registration.registered(), { timeoutMs: 5000 });
   t.true(state.instances.has('hearth-agent-node-1'));
 });
 
@@ -80,7 +74,7 @@ test('start succeeds while Consul is away and registers once it is reachable', a
   t.false(registration.registered());
   const again = await startFakeConsul(state, port);
   t.teardown(() => again.close());
-  await until('the service is registered', () => registration.registered());
+  await waitFor('the service is registered', () => registration.registered(), { timeoutMs: 5000 });
   t.true(state.instances.has('hearth-agent-node-1'));
 });
 

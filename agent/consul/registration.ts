@@ -7,7 +7,7 @@
 // empty (a dev-mode restart) has the service again within about a second. The
 // token bucket paces agents that answer at once instead of blocking.
 import type { Logger } from '../log.js';
-import { isHearthError } from '../errors.js';
+import { HearthError, isHearthError } from '../errors.js';
 import { computeBackoffMs, sleep, type BackoffPolicy } from '../http/backoff.js';
 import { isAbortError } from '../http/map-error.js';
 import type { ConsulClient } from './client.js';
@@ -121,7 +121,7 @@ export function createSelfRegistration(options: SelfRegistrationOptions): SelfRe
         await Promise.race([
           options.consul.deregisterService(serviceId),
           new Promise((_resolve, reject) => {
-            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+            timer = setTimeout(() => reject(new HearthError('HEARTH_ERR_TIMEOUT', `Consul did not answer the deregistration of ${serviceId} within ${timeoutMs} ms`, { details: { serviceId, timeoutMs } })), timeoutMs);
           }),
         ]);
         log.info({ serviceId }, 'deregistered from consul');

@@ -8,7 +8,8 @@ import { createHttpClient } from '../http/request.js';
 import type { AgentMetrics } from '../metrics/metrics.js';
 import type { NomadClient } from '../nomad/client.js';
 import type { ConsulClient } from '../consul/client.js';
-import { createServiceWatcher, toDiscoveredService, type DiscoveredService } from '../consul/discovery.js';
+import { createServiceWatcher } from '../consul/discovery.js';
+import { readExperts, toExpert } from '../consul/experts.js';
 import { createSelfRegistration, REGISTRATION_BACKOFF } from '../consul/registration.js';
 import type { BlockingReadOptions } from '../consul/types.js';
 import type { AgentRegistration, BackendPorts, ExpertWatch } from './backend-ports.js';
@@ -27,10 +28,6 @@ export interface AgentBackendsOptions {
 export interface AgentBackends extends BackendPorts {
   readonly nomad: NomadClient;
   readonly consul: ConsulClient;
-}
-
-function toExpertView(service: DiscoveredService): ExpertView {
-  return { name: service.name, id: service.id, node: service.node, address: service.address, port: service.port, health: service.health, tags: service.tags };
 }
 
 /** The Consul reads discovery uses, each blocking read timed into the histogram. */
@@ -60,19 +57,15 @@ function createExpertWatch(consul: ConsulClient, loaded: LoadedConfig, metrics: 
     // A Consul that returns is followed within about a second, not after a long backoff.
     backoff: REGISTRATION_BACKOFF,
     onChange: (services) => {
-      const experts = services.map(toExpertView);
+      const experts = services.map(toExpert);
       for (const listener of listeners) listener(experts);
     },
   });
   return {
     start: async () => watcher.start(),
     stop: () => watcher.stop(),
-    list: () => watcher.list().map(toExpertView),
-    async refresh() {
-      const names = Object.keys((await consul.catalogServices()).data).filter((name) => name.startsWith(expertPrefix));
-      const entries = await Promise.all(names.map(async (name) => (await consul.healthService(name)).data));
-      return entries.flat().map((entry) => toExpertView(toDiscoveredService(entry)));
-    },
+    list: () => watcher.list().map(toExpert),
+    refresh: () => readExperts(consul, expertPrefix),
     health() {
       const status = watcher.status();
       if (status.state === 'reachable') return { ok: true };

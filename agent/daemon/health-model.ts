@@ -1,5 +1,6 @@
 // The agent's health: ok when every part says ok, degraded with one reason per
 // part that does not. Parts are registered by name; the model holds no state.
+import { internalError } from '../errors.js';
 
 export interface PartHealth {
   readonly ok: boolean;
@@ -21,7 +22,7 @@ export function createHealthModel(): HealthModel {
   const parts = new Map<string, () => PartHealth>();
   return {
     addPart(name, read) {
-      if (parts.has(name)) throw new Error(`health part ${name} is registered twice`);
+      if (parts.has(name)) throw internalError(`health part ${name} is registered twice`, { part: name });
       parts.set(name, read);
     },
     report() {

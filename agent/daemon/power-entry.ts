@@ -4,7 +4,8 @@
 // build: its routes still answer (saying power management is disabled) and its
 // metrics are still served, but the native library and the BPF loader are
 // never imported, so an agent without power management does not carry them.
-import type { AgentModule, ModuleDeps } from './modules.js';
+import { HearthError } from '../errors.js';
+import type { AgentModule, ModuleDeps } from './module-contract.js';
 
 export async function createPowerEntry(deps: ModuleDeps): Promise<AgentModule> {
   if (deps.config.power.enabled) {
@@ -16,7 +17,7 @@ export async function createPowerEntry(deps: ModuleDeps): Promise<AgentModule> {
     ...daemonPowerDeps(deps, deps.metricsRegistry),
     // start() returns before asking for a monitor when power.enabled is false.
     createMonitor: () => {
-      throw new Error('power management is disabled (power.enabled = false): no traffic monitor');
+      throw new HearthError('HEARTH_ERR_POWER', 'power management is disabled (power.enabled = false): no traffic monitor');
     },
     defaultInterfaces: () => [],
   });

@@ -3,17 +3,11 @@
 // keeps state of its own.
 import type { Route, RouteResponse } from '../http-api/route.js';
 import type { AgentMetrics } from '../metrics/metrics.js';
+import type { Expert } from '../consul/experts.js';
 import type { HealthModel } from './health-model.js';
 
-export interface ExpertView {
-  readonly name: string;
-  readonly id: string;
-  readonly node: string;
-  readonly address: string;
-  readonly port: number;
-  readonly health: string;
-  readonly tags: readonly string[];
-}
+/** An expert as the agent's API lists it (agent/consul/experts.ts defines it). */
+export type ExpertView = Expert;
 
 export interface StatusRouteDeps {
   readonly health: HealthModel;

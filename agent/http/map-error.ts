@@ -16,9 +16,6 @@ const CONNECTION_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_CLOSED',
   'CERT_HAS_EXPIRED',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -34,7 +31,7 @@ export function isConnectionFailure(err: unknown): boolean {
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
       return true;
     }
-    if (/socket hang up|other side closed|ssl|tls/i.test(current.message)) return true;
+    if (/socket hang up|ssl|tls/i.test(current.message)) return true;
     current = current.cause;
   }
   return false;
@@ -45,7 +42,7 @@ function describeCause(err: unknown): string {
   let current: unknown = err;
   let text = err instanceof Error ? err.message : String(err);
   for (let depth = 0; current instanceof Error && depth < 4; depth += 1) {
-    if (current.message !== '' && current.message !== 'fetch failed') text = current.message;
+    if (current.message !== '') text = current.message;
     current = current.cause;
   }
   return text;

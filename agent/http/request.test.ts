@@ -1,19 +1,11 @@
 import test from 'ava';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { HttpApiError, isHearthError } from '../errors.js';
 import { createHttpClient } from './request.js';
-import { sendJson, sendText, startFakeServer } from './fake-server.js';
+import { sendJson, sendText, startFakeServer } from '../../testing/support/fake-http-server.js';
+import { freePort } from '../../testing/support/free-port.js';
 
 const SECRET = 'secret-token-4f1c';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 test('a refused connection names the address and where it came from, without the token', async (t) => {
   const port = await freePort();

@@ -4,9 +4,9 @@ import { isHearthError } from '../errors.js';
 import { createSilentLogger } from '../log.js';
 import { repoPath } from '../util/paths.js';
 import { renderJob } from '../../jobs/render.js';
-import { buildTestCatalog } from '../../jobs/test-catalog.js';
+import { buildTestCatalog } from '../../testing/support/test-catalog.js';
 import { formatBenchmark } from './benchmark-result.js';
-import { buildAlloc, createFakeCluster } from './fake-ports.js';
+import { buildAlloc, createFakeCluster } from '../../testing/support/fake-jobs-ports.js';
 import { submitJob } from './submit.js';
 
 const log = createSilentLogger();

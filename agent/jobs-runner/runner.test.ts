@@ -1,9 +1,8 @@
 import test from 'ava';
 import { isHearthError } from '../errors.js';
 import { createSilentLogger } from '../log.js';
-import { buildTestCatalog } from '../../jobs/test-catalog.js';
-import { primaExpertVars } from './test-vars.js';
-import { buildAlloc, createFakeCluster } from './fake-ports.js';
+import { buildTestCatalog, primaExpertVars } from '../../testing/support/test-catalog.js';
+import { buildAlloc, createFakeCluster } from '../../testing/support/fake-jobs-ports.js';
 import { runExpertWithFallback } from './fallback.js';
 import { healCoreJobs } from './heal.js';
 import { createProgressDisplay } from './progress.js';

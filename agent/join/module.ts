@@ -2,6 +2,7 @@
 // writer and the provisioner, and contributes its routes.
 import { join } from 'node:path';
 import type { HearthConfig } from '../config/schema.js';
+import { internalError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Route } from '../http-api/route.js';
 import { openJoinStateStore } from './state.js';
@@ -34,7 +35,7 @@ export function createJoinModule(deps: JoinModuleDeps): JoinModule {
   let provisioner: Provisioner | undefined;
 
   const started = (): JoinService => {
-    if (service === undefined) throw new Error('the join module is not started');
+    if (service === undefined) throw internalError('the join module is not started');
     return service;
   };
   // Routes are listed before start(); each call reaches the service that start() built.

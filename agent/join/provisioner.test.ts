@@ -6,6 +6,7 @@ import { createSilentLogger } from '../log.js';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createProvisioner } from './provisioner.js';
+import { freePort } from '../../testing/support/free-port.js';
 
 const RECORD_ARGV = 'require("node:fs").appendFileSync(process.argv[1], JSON.stringify(process.argv.slice(2)) + "\\n")';
 
@@ -47,16 +48,8 @@ test('a provisioner that fails or cannot start is reported as failed', async (t)
   t.deepEqual(statuses.sort(), ['a:failed', 'a:running', 'b:failed', 'b:running']);
 });
 
-async function reservePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return typeof address === 'object' && address !== null ? address.port : 1;
-}
-
 test('a node that joined before its reboot is provisioned only once its ssh port answers', async (t) => {
-  const port = await reservePort();
+  const port = await freePort();
   const statuses: string[] = [];
   const provisioner = createProvisioner({
     command: [process.execPath, '-e', '', '--'],
@@ -80,7 +73,7 @@ test('a node that joined before its reboot is provisioned only once its ssh port
 });
 
 test('a node that never answers on ssh is reported as failed without running anything', async (t) => {
-  const port = await reservePort();
+  const port = await freePort();
   const statuses: string[] = [];
   const provisioner = createProvisioner({
     command: ['/nonexistent/must-not-run'],

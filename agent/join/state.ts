@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { HearthError } from '../errors.js';
 import { replaceFileAtomically } from '../state/atomic-file.js';
+import { createSerialDocument, type SerialDocument } from '../state/serial-document.js';
 
 const tokenRecord = z.object({
   id: z.string(),
@@ -40,11 +41,8 @@ export type TokenRecord = z.infer<typeof tokenRecord>;
 export type NodeRecord = z.infer<typeof nodeRecord>;
 export type JoinState = z.infer<typeof joinState>;
 
-export interface JoinStateStore {
-  read(): JoinState;
-  /** Applies `change` to a copy of the state and persists it; the change's result is returned once it is on disk. */
-  update<T>(change: (state: JoinState) => T): Promise<T>;
-}
+/** update() resolves once the file is on disk. */
+export type JoinStateStore = SerialDocument<JoinState>;
 
 export const JOIN_STATE_FILE = 'join-state.json';
 
@@ -67,21 +65,8 @@ export async function openJoinStateStore(stateDir: string): Promise<JoinStateSto
       });
     }
   }
-  let queue: Promise<unknown> = Promise.resolve();
-
-  return {
-    read: () => structuredClone(current),
-    update<T>(change: (state: JoinState) => T): Promise<T> {
-      const run = async (): Promise<T> => {
-        const next = structuredClone(current);
-        const result = change(next);
-        await replaceFileAtomically(path, JSON.stringify(next, null, 2) + '\n');
-        current = next;
-        return result;
-      };
-      const result = queue.then(run, run);
-      queue = result.catch(() => undefined);
-      return result;
-    },
-  };
+  return createSerialDocument(current, async (next) => {
+    await replaceFileAtomically(path, JSON.stringify(next, null, 2) + '\n');
+    return next;
+  });
 }

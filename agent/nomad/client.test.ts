@@ -1,6 +1,6 @@
 import test from 'ava';
 import { HttpApiError, isHearthError } from '../errors.js';
-import { sendJson, sendText, startFakeServer, type FakeHandler } from '../http/fake-server.js';
+import { sendJson, sendText, startFakeServer, type FakeHandler } from '../../testing/support/fake-http-server.js';
 import { createSilentLogger } from '../log.js';
 import { createNomadClient, type NomadClientOptions } from './client.js';
 import type { Job } from './types.js';

@@ -1,6 +1,5 @@
 // hearth's typed Nomad client: plain objects of functions over one connection.
 import type { Logger } from '../log.js';
-import type { TlsFiles } from '../http/tls.js';
 import {
   createAgentApi,
   createAllocationsApi,
@@ -13,25 +12,15 @@ import {
   type NodesApi,
   type StatusApi,
 } from './cluster.js';
-import { createNomadConnection } from './connection.js';
+import { createNomadConnection, type NomadConnectionOptions } from './connection.js';
 import { createEventsApi, type EventsApi } from './event-stream.js';
 import { createJobsApi, type JobsApi } from './jobs.js';
 import { createNamespacesApi, type NamespacesApi } from './namespaces.js';
 import type { Evaluation } from './types.js';
 import { waitForEvaluation, type WaitForEvaluationOptions } from './wait-for-evaluation.js';
 
-export interface NomadClientOptions {
-  /** http(s)://host:port, without /v1. */
-  readonly addr: string;
-  /** Where `addr` came from, for error messages: "environment NOMAD_ADDR", "file /etc/hearth/hearth.yaml", "default". */
-  readonly addrSource?: string;
-  /** Sent as X-Nomad-Token; never logged. */
-  readonly token?: string;
-  readonly region?: string;
-  readonly namespace?: string;
-  readonly tls?: TlsFiles;
-  /** Per-request timeout; blocking reads add their wait (+1/16) to it. */
-  readonly timeoutMs?: number;
+/** The connection's options (agent/nomad/connection.ts) and the logger. */
+export interface NomadClientOptions extends NomadConnectionOptions {
   readonly log: Logger;
 }
 
@@ -50,15 +39,7 @@ export interface NomadClient {
 }
 
 export function createNomadClient(options: NomadClientOptions): NomadClient {
-  const conn = createNomadConnection({
-    addr: options.addr,
-    ...(options.addrSource === undefined ? {} : { addrSource: options.addrSource }),
-    ...(options.token === undefined ? {} : { token: options.token }),
-    ...(options.region === undefined ? {} : { region: options.region }),
-    ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
-    ...(options.tls === undefined ? {} : { tls: options.tls }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  });
+  const conn = createNomadConnection(options);
   const evaluations = createEvaluationsApi(conn);
   return {
     jobs: createJobsApi(conn),

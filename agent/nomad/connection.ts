@@ -7,12 +7,16 @@ import { parseQueryMeta, toBlockingParams, type BlockingOptions } from './blocki
 import type { QueryResult } from './types.js';
 
 export interface NomadConnectionOptions {
+  /** http(s)://host:port, without /v1. */
   readonly addr: string;
+  /** Where `addr` came from, for error messages: "environment NOMAD_ADDR", "file /etc/hearth/hearth.yaml", "default". */
   readonly addrSource?: string;
+  /** Sent as X-Nomad-Token; never logged. */
   readonly token?: string;
   readonly region?: string;
   readonly namespace?: string;
   readonly tls?: TlsFiles;
+  /** Per-request timeout; blocking reads add their wait (+1/16) to it. */
   readonly timeoutMs?: number;
 }
 

@@ -1,11 +1,11 @@
 // The bodies the client sends for register and scale validate against the
 // schemas of the Nomad OpenAPI spec (through testing/openapi/validate.ts).
-import test from 'ava';
-import { nomadSpecPresent, validateNomadSchema } from '../../testing/openapi/validate.js';
-import { sendJson, startFakeServer } from '../http/fake-server.js';
+import { nomadSpecSkipReason, validateNomadSchema } from '../../testing/openapi/validate.js';
+import { sendJson, startFakeServer } from '../../testing/support/fake-http-server.js';
 import { createSilentLogger } from '../log.js';
 import { createNomadClient } from './client.js';
 import type { Job } from './types.js';
+import { testUnless } from '../../testing/support/skip.js';
 
 const job: Job = {
   ID: 'prima-api-llama',
@@ -47,8 +47,7 @@ async function captureBodies(): Promise<{ register: unknown; scale: unknown; sca
   }
 }
 
-// Counted as skipped when the spec file is absent (HEARTH_NOMAD_OPENAPI points at it).
-const specTest = nomadSpecPresent() ? test : test.skip;
+const specTest = testUnless(nomadSpecSkipReason());
 
 specTest('register and scale bodies validate against JobRegisterRequest and ScalingRequest', async (t) => {
   const check = validateNomadSchema;

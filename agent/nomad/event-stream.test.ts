@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { ServerResponse } from 'node:http';
 import { isHearthError } from '../errors.js';
-import { startFakeServer, sendText } from '../http/fake-server.js';
+import { startFakeServer, sendText } from '../../testing/support/fake-http-server.js';
 import { createSilentLogger } from '../log.js';
 import { createNomadClient } from './client.js';
 import { buildTopicQuery } from './event-stream.js';

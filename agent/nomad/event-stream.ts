@@ -3,7 +3,7 @@
 // full jitter. Frames already seen are never yielded twice. An abort ends the
 // iteration cleanly; a 4xx answer (bad topic, ACL) ends it with the error.
 import type { Logger } from '../log.js';
-import { HttpApiError } from '../errors.js';
+import { HearthError, HttpApiError } from '../errors.js';
 import { computeBackoffMs, sleep, type BackoffPolicy } from '../http/backoff.js';
 import { isAbortError } from '../http/map-error.js';
 import type { NomadConnection } from './connection.js';
@@ -89,7 +89,7 @@ async function* streamFrames(conn: NomadConnection, log: Logger, options: EventS
         res.close();
       }
       if (signal.aborted) return;
-      throw new Error('the event stream ended');
+      throw new HearthError('HEARTH_ERR_UNREACHABLE', 'Nomad ended the event stream', { details: { lastIndex } });
     } catch (err) {
       if (signal.aborted || isAbortError(err)) return;
       if (err instanceof HttpApiError && err.status >= 400 && err.status < 500) throw err;

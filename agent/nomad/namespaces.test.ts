@@ -1,6 +1,6 @@
 import test from 'ava';
 import { isHearthError } from '../errors.js';
-import { sendJson, sendText, startFakeServer } from '../http/fake-server.js';
+import { sendJson, sendText, startFakeServer } from '../../testing/support/fake-http-server.js';
 import { createSilentLogger } from '../log.js';
 import { createNomadClient } from './client.js';
 import { ensureNamespace } from './namespaces.js';

@@ -8,13 +8,11 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { HearthError } from '../errors.js';
 import { replaceFileAtomically } from './atomic-file.js';
+import { createSerialDocument, type SerialDocument } from './serial-document.js';
 
-export interface JsonStore<T> {
+/** update() resolves once the file is on disk. */
+export interface JsonStore<T> extends SerialDocument<T> {
   readonly path: string;
-  /** A copy of the current document. */
-  read(): T;
-  /** Applies `change` to a copy and persists it; resolves with the change's result once the file is on disk. */
-  update<R>(change: (draft: T) => R): Promise<R>;
 }
 
 export interface JsonStoreOptions<S extends z.ZodTypeAny> {
@@ -38,27 +36,13 @@ export async function openJsonStore<S extends z.ZodTypeAny>(options: JsonStoreOp
   type T = z.infer<S>;
   const path = join(options.dir, options.file);
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
-  let current: T = await readDocument(path, options);
-  let queue: Promise<unknown> = Promise.resolve();
-
-  return {
-    path,
-    read: () => structuredClone(current),
-    update<R>(change: (draft: T) => R): Promise<R> {
-      const run = async (): Promise<R> => {
-        const draft = structuredClone(current);
-        const result = change(draft);
-        const parsed = options.schema.parse(draft) as T;
-        const envelope: Envelope = { version: options.version, data: parsed };
-        await replaceFileAtomically(path, JSON.stringify(envelope, null, 2) + '\n');
-        current = parsed;
-        return result;
-      };
-      const result = queue.then(run, run);
-      queue = result.catch(() => undefined);
-      return result;
-    },
-  };
+  const document = createSerialDocument<T>(await readDocument(path, options), async (draft) => {
+    const parsed = options.schema.parse(draft) as T;
+    const envelope: Envelope = { version: options.version, data: parsed };
+    await replaceFileAtomically(path, JSON.stringify(envelope, null, 2) + '\n');
+    return parsed;
+  });
+  return { path, read: document.read, update: document.update };
 }
 
 async function readDocument<S extends z.ZodTypeAny>(path: string, options: JsonStoreOptions<S>): Promise<z.infer<S>> {

@@ -5,6 +5,7 @@
 // sensitive, run it under its timeout, cap its output, mark the output as
 // untrusted data, and log every step.
 import { z } from 'zod';
+import { internalError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ApprovalDecision, ApprovalGate } from './approval-gate.js';
 import type { BoundTool, Tool, ToolCaller, ToolContext, ToolResult } from './tool.js';
@@ -64,10 +65,11 @@ export function createToolInvoker(deps: ToolInvokerDeps): ToolInvoker {
   const byName = new Map<string, BoundTool>();
   for (const bound of deps.tools) {
     const { name } = bound.tool;
-    if (!NAME_RULE.test(name)) throw new TypeError(`Expected a tool name of lowercase words joined by dots or underscores, got ${JSON.stringify(name)}.`);
-    if (byName.has(name)) throw new TypeError(`Expected each tool name once, got ${JSON.stringify(name)} twice.`);
+    // A tool list that breaks these rules is a defect in hearth, found when the invoker is built.
+    if (!NAME_RULE.test(name)) throw internalError(`Expected a tool name of lowercase words joined by dots or underscores, got ${JSON.stringify(name)}.`, { name });
+    if (byName.has(name)) throw internalError(`Expected each tool name once, got ${JSON.stringify(name)} twice.`, { name });
     if (!(bound.tool.timeoutMs > 0) || !(bound.tool.outputLimit > 0)) {
-      throw new TypeError(`Expected tool ${name} to have a positive timeoutMs and outputLimit, got ${bound.tool.timeoutMs} and ${bound.tool.outputLimit}.`);
+      throw internalError(`Expected tool ${name} to have a positive timeoutMs and outputLimit, got ${bound.tool.timeoutMs} and ${bound.tool.outputLimit}.`, { name });
     }
     byName.set(name, bound);
   }

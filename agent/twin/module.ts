@@ -3,7 +3,7 @@
 // registry, and serves the conversation, approval, memory and prompt routes.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentModule, ModuleDeps } from '../daemon/modules.js';
+import type { AgentModule, ModuleDeps } from '../daemon/module-contract.js';
 import type { Route } from '../http-api/route.js';
 import { createToolInvoker } from '../tools/invoke.js';
 import { boundTools } from '../tools/registry.js';

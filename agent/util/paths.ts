@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { internalError } from '../errors.js';
 
 let cached: string | undefined;
 
@@ -23,7 +24,7 @@ export function repoRoot(): string {
       return dir;
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('hearth: cannot find the repository root above ' + fileURLToPath(import.meta.url));
+    if (parent === dir) throw internalError(`cannot find hearth's package root (a package.json named hearth) above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { repoRoot } from '../../agent/util/paths.js';
 import { parseRecap } from './ansible-env.js';
 import { createDebianRoot, type DebianRoot } from './debian-root.js';
-import { hasCommand, runCommand } from './run-command.js';
+import { runCommand } from './run-command.js';
 import { buildLlamaStandIn, buildStandInDeb } from './stand-ins.js';
+import { firstReason, missingCommand, notRoot, testUnless } from '../support/skip.js';
 
-const canRun = process.getuid?.() === 0 && (await hasCommand('debootstrap')) && (await hasCommand('dpkg-deb'));
+const cannotRun = firstReason(notRoot(), missingCommand('debootstrap'), missingCommand('dpkg-deb'));
 const state: { root?: DebianRoot; work?: string } = {};
 
 test.after.always(async () => {
@@ -25,7 +26,7 @@ async function mustRun(command: string, args: string[], timeoutMs = 600_000): Pr
   if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.code}: ${result.stderr || result.stdout}`);
 }
 
-(canRun ? test : test.skip)('bootstrap.sh --check previews a fresh trixie node through all five stages and changes no file', async (t) => {
+testUnless(cannotRun)('bootstrap.sh --check previews a fresh trixie node through all five stages and changes no file', async (t) => {
   t.timeout(20 * 60_000);
   state.work = await mkdtemp('/var/tmp/hansible-bootstrap-');
   const root = await createDebianRoot({ suite: 'trixie', workDir: state.work });

@@ -11,16 +11,21 @@ import { join } from 'node:path';
 import { parseYaml } from '../../agent/util/yaml.js';
 import { changedTasks, parseRecap, runPlaybook, type RecapLine } from './ansible-env.js';
 import { createDebianRoot, type DebianRoot } from './debian-root.js';
-import { hasCommand, runCommand, type CommandResult } from './run-command.js';
+import { runCommand, type CommandResult } from './run-command.js';
 import { buildLlamaStandIn, buildStandInDeb, packBuiltAgent } from './stand-ins.js';
+import { firstReason, missingCommand, notRoot, testUnless } from '../support/skip.js';
 
 const SUITE = 'trixie';
 const HOST = 'hearth-converge';
 const CONVERGE_TIMEOUT_MS = 15 * 60_000;
 
 const chrootConnection = (await runCommand('ansible-doc', ['-t', 'connection', '-l'])).stdout.includes('community.general.chroot');
-const canConverge = process.getuid?.() === 0 && (await hasCommand('debootstrap')) && (await hasCommand('dpkg-deb')) && chrootConnection;
-const convergeTest = canConverge ? test.serial : test.serial.skip;
+const convergeTest = testUnless(firstReason(
+  notRoot(),
+  missingCommand('debootstrap'),
+  missingCommand('dpkg-deb'),
+  chrootConnection ? undefined : 'the community.general.chroot connection is not installed',
+)).serial;
 
 interface ConvergeRun {
   readonly result: CommandResult;

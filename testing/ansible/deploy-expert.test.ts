@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../agent/util/paths.js';
-import { createSimulator } from '../sim/index.js';
+import { startSimFor } from '../support/sim-harness.js';
 import { parseRecap, runPlaybook } from './ansible-env.js';
 
 const GOOD_VARS = 'job_name=creative-expert service_name=prima-api-creative namespace=creative model_list={{ creative_writing_models }} worker_count=2';
@@ -18,9 +18,8 @@ interface SimJob {
 }
 
 async function startCluster(t: ExecutionContext): Promise<{ nomadAddr: string; consulAddr: string; configFile: string }> {
-  const sim = createSimulator({ nodes: 3 });
-  t.teardown(() => sim.stop());
-  const addrs = await sim.start();
+  const { nomadAddr, consulAddr } = await startSimFor(t, { nodes: 3 });
+  const addrs = { nomadAddr, consulAddr };
   const dir = await mkdtemp(join(tmpdir(), 'hansible-deploy-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   // An empty file, so a /etc/hearth/hearth.yaml on the test machine cannot steer the command.

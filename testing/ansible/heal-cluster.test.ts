@@ -7,14 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringifyYaml as stringify } from '../../agent/util/yaml.js';
 import { repoPath } from '../../agent/util/paths.js';
-import { createSimulator } from '../sim/index.js';
+import { startSimFor } from '../support/sim-harness.js';
 import { parseRecap, runPlaybook } from './ansible-env.js';
 
 test('heal_cluster.yaml registers a missing core job once and then reports 0 changed', async (t) => {
   t.timeout(240_000);
-  const sim = createSimulator({ nodes: 3 });
-  t.teardown(() => sim.stop());
-  const { nomadAddr, consulAddr } = await sim.start();
+  const { nomadAddr, consulAddr } = await startSimFor(t, { nodes: 3 });
   const dir = await mkdtemp(join(tmpdir(), 'hansible-heal-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const configFile = join(dir, 'hearth.yaml');

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../agent/util/paths.js';
 import { ANSIBLE_DIR, ansibleEnv } from './ansible-env.js';
-import { hasCommand, runCommand } from './run-command.js';
+import { runCommand } from './run-command.js';
+import { firstReason, missingCommand, notRoot, testUnless } from '../support/skip.js';
 
 const PLAYBOOKS = ['playbook.yaml', 'heal_cluster.yaml', 'deploy_expert.yaml'];
 const BOOTSTRAP = repoPath('bootstrap.sh');
-const IS_ROOT = process.getuid?.() === 0;
 // Switching to an unprivileged user needs root; without sudo the script cannot re-run itself as root.
-const canDropPrivileges = IS_ROOT && !(await hasCommand('sudo'));
+const cannotDropPrivileges = firstReason(notRoot(), missingCommand('sudo') === undefined ? 'sudo is on PATH, so the script would re-run itself as root' : undefined);
 
 test('ansible-lint with the production profile reports no violations', async (t) => {
   t.timeout(300_000);
@@ -57,7 +57,7 @@ test('bootstrap.sh rejects an unknown option', async (t) => {
   t.regex(result.stderr, /unknown option: --frobnicate/);
 });
 
-(IS_ROOT ? test : test.skip)('bootstrap.sh refuses an operating system other than Debian bookworm or trixie', async (t) => {
+testUnless(notRoot())('bootstrap.sh refuses an operating system other than Debian bookworm or trixie', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'hansible-os-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const osRelease = join(dir, 'os-release');
@@ -71,7 +71,7 @@ test('bootstrap.sh rejects an unknown option', async (t) => {
   t.notRegex(result.stdout, /\[2\/5\]/);
 });
 
-(canDropPrivileges ? test : test.skip)('bootstrap.sh run by an unprivileged user without sudo says it needs root', async (t) => {
+testUnless(cannotDropPrivileges)('bootstrap.sh run by an unprivileged user without sudo says it needs root', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'hansible-user-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await chmod(dir, 0o755);

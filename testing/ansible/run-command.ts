@@ -47,9 +47,3 @@ export function runCommand(command: string, args: readonly string[], options: Co
     });
   });
 }
-
-/** Whether a command is on the PATH. */
-export async function hasCommand(name: string): Promise<boolean> {
-  const result = await runCommand('sh', ['-c', 'command -v "$1"', 'sh', name]);
-  return result.code === 0;
-}

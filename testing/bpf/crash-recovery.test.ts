@@ -7,14 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { createSilentLogger } from '../../agent/log.js';
 import { createTrafficMonitor } from '../../agent/bpf/monitor.js';
 import { createNetns } from '../netns/netns.js';
-import { bpfSkipReason, hearthPrograms, OBJECT_PATH, settle, tcFilters, TEST_TC_PRIORITY } from './helpers.js';
+import { bpfSkipReason, hearthPrograms, OBJECT_PATH, tcFilters, TEST_TC_PRIORITY } from './helpers.js';
+import { skipAll } from '../support/skip.js';
+import { settle } from '../support/wait-for.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.js', import.meta.url));
 const skipReason = bpfSkipReason();
 
-if (skipReason !== undefined) {
-  test.skip(`crash recovery: ${skipReason}`, () => undefined);
-} else {
+if (!skipAll('crash recovery', skipReason)) {
   test.serial('start() removes the tc filters of a killed hearth run and keeps a foreign filter', async (t) => {
     const ns = await createNetns('hbpc');
     t.teardown(() => ns.destroy());
@@ -56,7 +56,7 @@ if (skipReason !== undefined) {
     const remaining = await settle(
       () => new Set(hearthPrograms().map((p) => p.id)),
       (ids) => childPrograms.every((id) => !ids.has(id)),
-      10_000,
+      { timeoutMs: 10_000 },
     );
     t.is(childPrograms.length, 2);
     t.deepEqual(childPrograms.filter((id) => remaining.has(id)), []);

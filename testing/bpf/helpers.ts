@@ -93,23 +93,7 @@ export async function closeSocket(socket: Socket): Promise<void> {
   await closed;
 }
 
-/** Polls `read` until `done` holds or the deadline passes; returns the last value read. */
-export async function settle<T>(read: () => T, done: (value: T) => boolean, deadlineMs = 3000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  let value = read();
-  while (!done(value) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 20));
-    value = read();
-  }
-  return value;
-}
 
-/** A port nothing listens on (bound and released). */
-export async function freePort(host: string): Promise<number> {
-  const probe = await startEchoServer(host);
-  await probe.close();
-  return probe.port;
-}
 
 export interface BpfInventory {
   programs: Set<number>;

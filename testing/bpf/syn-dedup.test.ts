@@ -5,28 +5,22 @@ import { encodeAddress } from '../../agent/bpf/address.js';
 import { BpfObject } from '../../agent/bpf/bpf-object.js';
 import { loadLibbpf } from '../../agent/bpf/libbpf.js';
 import type { SynEvent } from '../../agent/bpf/monitor.js';
-import { createServiceMaps } from '../../agent/bpf/service-maps.js';
+import { openServiceMaps } from '../../agent/bpf/service-maps.js';
 import { startSynEventReader } from '../../agent/bpf/syn-events.js';
 import { createSilentLogger } from '../../agent/log.js';
-import { bpfSkipReason, OBJECT_PATH, settle } from './helpers.js';
+import { bpfSkipReason, OBJECT_PATH } from './helpers.js';
 import { craftTcpFrame, runProgramOn, TCP_SYN } from './packets.js';
+import { skipAll } from '../support/skip.js';
+import { settle } from '../support/wait-for.js';
 
 const skipReason = bpfSkipReason();
 
-if (skipReason !== undefined) {
-  test.skip(`SYN deduplication: ${skipReason}`, () => undefined);
-} else {
+if (!skipAll('SYN deduplication', skipReason)) {
   test('a retransmitted SYN is reported once, a new connection attempt again, and nothing while awake', async (t) => {
     const lib = loadLibbpf();
     const obj = BpfObject.load(lib, OBJECT_PATH);
     t.teardown(() => obj.close());
-    const maps = createServiceMaps(lib, {
-      services: obj.mapFd('services'),
-      serviceStats: obj.mapFd('service_stats'),
-      conns: obj.mapFd('conns'),
-      holdSockets: obj.mapFd('hold_sockets'),
-      watchedPorts: obj.mapFd('watched_ports'),
-    }, lib.libbpf_num_possible_cpus());
+    const maps = openServiceMaps(lib, obj);
     const address = encodeAddress('10.213.0.1');
     if (address === undefined) throw new Error('unreachable');
     const service = { id: 5, address, port: 8080, checkPrefix: new Uint8Array(0), sleeping: true };

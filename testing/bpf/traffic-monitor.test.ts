@@ -7,10 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { createSilentLogger } from '../../agent/log.js';
 import { createTrafficMonitor, type SynEvent, type TrafficMonitor } from '../../agent/bpf/monitor.js';
 import { createNetns } from '../netns/netns.js';
+import { freePort } from '../support/free-port.js';
 import {
-  bpfInventory, bpfSkipReason, objectInventory, tcProgramIds, type BpfInventory, closeSocket, connectTo, freePort, hearthPrograms, OBJECT_PATH, roundTrip, settle,
+  bpfInventory, bpfSkipReason, objectInventory, tcProgramIds, type BpfInventory, closeSocket, connectTo, hearthPrograms, OBJECT_PATH, roundTrip,
   startEchoServer, tcFilters, tcFiltersAt, TEST_TC_PRIORITY, uniqueLoopback,
 } from './helpers.js';
+import { skipAll } from '../support/skip.js';
+import { settle } from '../support/wait-for.js';
 
 const CLIENT = fileURLToPath(new URL('../netns/tcp-client.js', import.meta.url));
 const skipReason = bpfSkipReason();
@@ -43,10 +46,7 @@ function collectSyns(monitor: TrafficMonitor): { events: SynEvent[]; next(id: nu
   };
 }
 
-if (skipReason !== undefined) {
-  test('eBPF kernel tests are skipped', (t) => t.pass(skipReason));
-  test.skip(`eBPF kernel tests: ${skipReason}`, () => undefined);
-} else {
+if (!skipAll('eBPF kernel tests', skipReason)) {
   test.serial('the object loads and its programs appear in the kernel under hearth_ names while started', async (t) => {
     const monitor = await startMonitor(t, ['lo']);
     const [seed] = tcProgramIds('lo', 'ingress').filter((id) => tcFiltersAt('lo', 'ingress', TEST_TC_PRIORITY).join('\n').includes(`[${id}]`));

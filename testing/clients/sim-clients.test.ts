@@ -6,23 +6,15 @@ import { createSelfRegistration } from '../../agent/consul/registration.js';
 import { createSilentLogger } from '../../agent/log.js';
 import { createNomadClient } from '../../agent/nomad/client.js';
 import type { EventFrame, Job } from '../../agent/nomad/types.js';
-import { createSimulator } from '../sim/index.js';
+import { startSimFor } from '../support/sim-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 const log = createSilentLogger();
 
 async function startSim(t: import('ava').ExecutionContext) {
-  const sim = createSimulator({ nodes: 1, maxCheckIntervalMs: 200, eventHeartbeatMs: 200 });
-  t.teardown(() => sim.stop());
-  return { sim, ...(await sim.start()) };
+  return await startSimFor(t, { nodes: 1, maxCheckIntervalMs: 200, eventHeartbeatMs: 200 });
 }
 
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const job: Job = {
   ID: 'hclient-web',
@@ -73,7 +65,7 @@ test('the Consul watcher sees a service turn passing, and self-registration surv
   watcher.start();
   await consul.registerService({ id: 'prima-api-x-1', name: 'prima-api-x', port: 9000, checks: [{ kind: 'ttl', id: 'prima-api-x-ttl', ttl: '60s' }] });
   await consul.passCheck('prima-api-x-ttl');
-  await until('prima-api-x is listed', () => latest.some((s) => s.id === 'prima-api-x-1' && s.health === 'passing'));
+  await waitFor('prima-api-x is listed', () => latest.some((s) => s.id === 'prima-api-x-1' && s.health === 'passing'), { timeoutMs: 10_000 });
 
   const registration = createSelfRegistration({
     consul,
@@ -85,8 +77,8 @@ test('the Consul watcher sees a service turn passing, and self-registration surv
   t.true(registration.registered());
   await sim.control.pauseConsul();
   await sim.control.resumeConsul({ wipe: true });
-  await until('the agent service is back', async () => 'hearth-agent-node-1' in (await consul.agentServices()));
-  await until('the watcher recovered', () => watcher.status().state === 'reachable');
+  await waitFor('the agent service is back', async () => 'hearth-agent-node-1' in (await consul.agentServices()), { timeoutMs: 10_000 });
+  await waitFor('the watcher recovered', () => watcher.status().state === 'reachable', { timeoutMs: 10_000 });
   await registration.stop();
   t.false('hearth-agent-node-1' in (await consul.agentServices()));
 });
@@ -122,19 +114,19 @@ test('the Consul watcher holds two blocking queries for 50 services; a status ch
   const sampler = setInterval(held, 2);
   t.teardown(() => clearInterval(sampler));
   watcher.start();
-  await until('every service is listed', () => watcher.list().length === names.length && held() === 2);
+  await waitFor('every service is listed', () => watcher.list().length === names.length && held() === 2, { timeoutMs: 10_000 });
   t.is(new Set(plainReads).size, names.length);
   plainReads.length = 0;
   await consul.passCheck('prima-api-s31-ttl');
-  await until('s31 is passing', () => watcher.list().some((s) => s.name === 'prima-api-s31' && s.health === 'passing') && held() === 2);
+  await waitFor('s31 is passing', () => watcher.list().some((s) => s.name === 'prima-api-s31' && s.health === 'passing') && held() === 2, { timeoutMs: 10_000 });
   // The health answer carries the new status: no service is read again.
   t.deepEqual(plainReads, []);
   // A second instance of s07 is read from /v1/health/service. (The catalog's index moved
   // with no name or tag change, so every name is read again: catalog/services cannot say which.)
   await consul.registerService({ id: 'prima-api-s07-2', name: 'prima-api-s07', address: '10.0.0.2', port: 9001, checks: [{ kind: 'ttl', id: 'prima-api-s07-2-ttl', ttl: '60s', status: 'passing' }] });
-  await until('the new s07 instance is listed', () => watcher.list().some((s) => s.id === 'prima-api-s07-2' && s.port === 9001) && held() === 2);
+  await waitFor('the new s07 instance is listed', () => watcher.list().some((s) => s.id === 'prima-api-s07-2' && s.port === 9001) && held() === 2, { timeoutMs: 10_000 });
   t.true(plainReads.includes('prima-api-s07'));
   await consul.failCheck('prima-api-s31-ttl');
-  await until('s31 is critical', () => watcher.list().some((s) => s.name === 'prima-api-s31' && s.health === 'critical'));
+  await waitFor('s31 is critical', () => watcher.list().some((s) => s.name === 'prima-api-s31' && s.health === 'critical'), { timeoutMs: 10_000 });
   t.true(peakHeld <= 2, `at most two blocking queries held, saw ${peakHeld}`);
 });

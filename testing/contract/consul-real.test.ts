@@ -1,12 +1,10 @@
 // The Consul contract cases against real Consul, when a `consul` binary is on PATH.
 import test from 'ava';
 import { realConsulSkipReason, startRealConsul } from '../support/real-nomad.js';
+import { skipAll } from '../support/skip.js';
 import { CONSUL_CASES } from './consul.cases.js';
 
-const reason = realConsulSkipReason();
-if (reason !== undefined) {
-  test.skip(reason, () => undefined);
-} else {
+if (!skipAll('real Consul', realConsulSkipReason())) {
   let consul: { addr: string; stop(): Promise<void> } | undefined;
   test.before(async () => {
     consul = await startRealConsul();

@@ -1,7 +1,7 @@
 // The Consul contract cases against the simulator's Consul side and against
 // the fake-consul the unit tests of agent/consul use.
 import test from 'ava';
-import { createFakeConsulState, startFakeConsul } from '../../agent/consul/fake-consul.js';
+import { createFakeConsulState, startFakeConsul } from '../support/fake-consul.js';
 import { createSimulator, type Simulator } from '../sim/index.js';
 import { CONSUL_CASES, type ConsulKind, type ConsulTarget } from './consul.cases.js';
 

@@ -1,6 +1,6 @@
 // What the job runner expects of its JobsPort (agent/jobs-runner/ports.ts),
 // run against the port over real Nomad, over the simulator, and against the
-// in-memory fake its unit tests use (agent/jobs-runner/fake-ports.ts).
+// in-memory fake its unit tests use (testing/support/fake-jobs-ports.ts).
 import type { JobsPort } from '../../agent/jobs-runner/ports.js';
 import type { Job } from '../../agent/nomad/types.js';
 import { eventually, type ContractCase } from './target.js';

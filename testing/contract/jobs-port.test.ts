@@ -1,7 +1,7 @@
 // The JobsPort cases against the port over the simulator and against the runner's fake.
 import test from 'ava';
 import { connectClusterAt, type Cluster } from '../../agent/jobs-runner/connect.js';
-import { createFakeCluster } from '../../agent/jobs-runner/fake-ports.js';
+import { createFakeCluster } from '../support/fake-jobs-ports.js';
 import { createSilentLogger } from '../../agent/log.js';
 import { createSimulator, type Simulator } from '../sim/index.js';
 import { JOBS_PORT_CASES, type JobsPortTarget } from './jobs-port.cases.js';

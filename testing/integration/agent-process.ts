@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringifyYaml as toYaml } from '../../agent/util/yaml.js';
 import { repoPath } from '../../agent/util/paths.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 export interface AgentProcessOptions {
   readonly nomadAddr: string;

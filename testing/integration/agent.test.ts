@@ -1,13 +1,14 @@
 // The agent as a real process against the simulator (and real Nomad/Consul when on PATH).
 import test from 'ava';
 import { hearthVersion } from '../../agent/version.js';
-import { availableBackends, REAL_SKIP_TITLE, type BackendKind } from './backend.js';
+import { availableBackends, type BackendKind } from './backend.js';
 import { useAgent, useCluster, waitForHealth } from './fixtures.js';
 import { passCheck, readCatalogService, registerExpert } from './consul-http.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../support/wait-for.js';
+import { skipAll } from '../support/skip.js';
 
 const { kinds, realSkipReason } = availableBackends();
-if (realSkipReason !== undefined) test.skip(REAL_SKIP_TITLE(realSkipReason), () => undefined);
+skipAll('real Nomad/Consul', realSkipReason);
 
 const TOKEN = 'it-api-token-5be1c0d7';
 

@@ -3,8 +3,8 @@
 // HEARTH_NOMAD_BIN, PATH, ../shared/bin) with the simulator's Consul, or real
 // `nomad agent -dev` + `consul agent -dev` when both binaries are on PATH.
 // Each test file runs its cases once per backend.
-import { createSimulator } from '../sim/index.js';
 import { realNomadSkipReason, startRealNomad } from '../support/real-nomad.js';
+import { startSimCluster, type SimNode } from '../support/sim-harness.js';
 import { findRealBinaries, startRealCluster } from './real-binaries.js';
 
 export type BackendKind = 'simulator' | 'real';
@@ -23,20 +23,8 @@ export interface ClusterBackend {
   stop(): Promise<void>;
 }
 
-export interface ClusterNode {
-  readonly name: string;
-  readonly address: string;
-  readonly nomadAddr: string;
-  readonly consulAddr: string;
-}
-
-function onHost(url: string, host: string): string {
-  const parsed = new URL(url);
-  parsed.hostname = host;
-  return parsed.origin;
-}
-
-export const REAL_SKIP_TITLE = (reason: string) => `[real] ${reason}`;
+/** The name, the loopback address its agent listens on, and its local Nomad and Consul. */
+export type ClusterNode = SimNode;
 
 /** The backends to run against here: the simulator, plus the real binaries when present. */
 export function availableBackends(): { kinds: BackendKind[]; realSkipReason: string | undefined } {
@@ -45,15 +33,8 @@ export function availableBackends(): { kinds: BackendKind[]; realSkipReason: str
 }
 
 async function startSimulatorBackend(): Promise<ClusterBackend> {
-  const sim = createSimulator({ nodes: 3 });
-  const { nomadAddr, consulAddr } = await sim.start();
   // Every simulated node also answers on its own address, as that node's local agents.
-  const nodes = sim.control.nodes().map((node) => ({
-    name: node.name,
-    address: node.address,
-    nomadAddr: onHost(nomadAddr, node.address),
-    consulAddr: onHost(consulAddr, node.address),
-  }));
+  const { sim, nomadAddr, consulAddr, nodes } = await startSimCluster({ nodes: 3 });
   return {
     kind: 'simulator',
     nomadAddr,

@@ -9,8 +9,8 @@ import { availableBackends, type BackendKind } from './backend.js';
 import { useCluster } from './fixtures.js';
 import { HEARTH_BIN, runHearth } from './agent-process.js';
 import { passCheck, registerExpert } from './consul-http.js';
-import { freePort } from './real-binaries.js';
-import { waitFor } from './wait-for.js';
+import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** A one-allocation mock_driver job (the simulator runs it without a process). */
 /** A one-task job: the simulator's mock_driver, or a sleeping raw_exec task on real Nomad (which has no mock driver). */

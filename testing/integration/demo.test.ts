@@ -3,7 +3,7 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { HEARTH_BIN, runHearth } from './agent-process.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 test('hearth demo serves three agents on a simulated cluster and stops cleanly on SIGINT', async (t) => {
   const child = spawn(process.execPath, [HEARTH_BIN(), 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });

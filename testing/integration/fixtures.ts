@@ -2,7 +2,7 @@
 import type { ExecutionContext } from 'ava';
 import { startBackend, type BackendKind, type ClusterBackend } from './backend.js';
 import { startAgentProcess, type AgentProcess, type AgentProcessOptions } from './agent-process.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 export async function useCluster(t: ExecutionContext, kind: BackendKind): Promise<ClusterBackend> {
   const backend = await startBackend(kind);

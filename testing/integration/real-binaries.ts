@@ -2,26 +2,16 @@
 // running the integration suite against the real thing when both are on PATH.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../support/wait-for.js';
+import { freePort } from '../support/free-port.js';
 
 export function findRealBinaries(): { available: true } | { available: false; reason: string } {
   const missing = ['nomad', 'consul'].filter((name) => spawnSync('sh', ['-c', `command -v ${name}`]).status !== 0);
   return missing.length === 0 ? { available: true } : { available: false, reason: `${missing.join(' and ')} not on PATH` };
 }
 
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 async function answers(url: string): Promise<true | undefined> {
   const response = await fetch(url, { signal: AbortSignal.timeout(1000) });

@@ -1,12 +1,13 @@
 // Checks a rendered job against the Job schema of the Nomad OpenAPI spec,
 // through the shared contract validator (testing/openapi/validate.ts).
 import type { Job } from '../../agent/nomad/types.js';
-import { NOMAD_SPEC_MISSING, nomadSpecPresent, validateNomadSchema } from '../openapi/validate.js';
+import { nomadSpecSkipReason, validateNomadSchema } from '../openapi/validate.js';
 
 export type JobSchemaCheck = { readonly check: (job: Job) => string[] } | { readonly skip: string };
 
 /** A validator for the spec's Job schema, or the reason there is none. */
 export function createJobSchemaCheck(): JobSchemaCheck {
-  if (!nomadSpecPresent()) return { skip: NOMAD_SPEC_MISSING };
+  const skip = nomadSpecSkipReason();
+  if (skip !== undefined) return { skip };
   return { check: (job) => validateNomadSchema('Job', job) };
 }

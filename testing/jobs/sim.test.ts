@@ -6,7 +6,8 @@ import { createSilentLogger } from '../../agent/log.js';
 import { connectClusterAt } from '../../agent/jobs-runner/connect.js';
 import type { AllocationListStub, Job } from '../../agent/nomad/types.js';
 import { repoPath } from '../../agent/util/paths.js';
-import { FAKE_LLAMA_BENCH, FAKE_LLAMA_SERVER, FAKE_RPC_SERVER, pickPortBase, readFakeServerArgs, startSimCluster, waitFor } from './sim-harness.js';
+import { FAKE_LLAMA_BENCH, FAKE_LLAMA_SERVER, FAKE_RPC_SERVER, pickPortBase, readFakeServerArgs, startJobsCluster } from './jobs-cluster.js';
+import { waitFor } from '../support/wait-for.js';
 
 const FAKE_LLAMA_BENCH_GARBAGE = repoPath('testing', 'fixtures', 'fake-llama-bench-garbage.mjs');
 interface BenchRow { model_filename: string; n_prompt: number; n_gen: number; avg_ts: number; stddev_ts: number }
@@ -34,7 +35,7 @@ async function serverAddress(sim: { nomadAddr: string; consulAddr: string }, ser
 }
 
 test('an rpc pool runs one worker per node and the server picks all of them up through the template', async (t) => {
-  const sim = await startSimCluster(t);
+  const sim = await startJobsCluster(t);
   const base = pickPortBase();
   const run = await sim.hearth(rpcPoolArgs('pool-a', 'tiny', 3, base));
   t.is(run.code, 0, run.stderr + run.stdout);
@@ -49,10 +50,10 @@ test('an rpc pool runs one worker per node and the server picks all of them up t
 
   const address = await serverAddress(sim, 'prima-api-pool-a');
   t.truthy(address);
-  const args = await waitFor(async () => {
+  const args = await waitFor('llama-server to report three RPC workers', async () => {
     const reported = await readFakeServerArgs(address ?? '');
     return reported.rpc.length === 3 ? reported : undefined;
-  }, 30_000);
+  }, { timeoutMs: 30_000, intervalMs: 200 });
   t.is(args?.rpc.length, 3, 'llama-server runs with --rpc listing the three healthy workers');
   t.deepEqual(new Set(args?.rpc.map((w) => w.split(':')[1])), new Set([String(base + 52)]));
 
@@ -68,7 +69,7 @@ test('an rpc pool runs one worker per node and the server picks all of them up t
 });
 
 test('with no worker the server serves from the CPU instead of crash-looping', async (t) => {
-  const sim = await startSimCluster(t);
+  const sim = await startJobsCluster(t);
   const base = pickPortBase();
   const run = await sim.hearth(rpcPoolArgs('pool-cpu', 'tiny', 0, base));
   t.is(run.code, 0, run.stderr + run.stdout);
@@ -81,7 +82,7 @@ test('with no worker the server serves from the CPU instead of crash-looping', a
 });
 
 test('prima-expert falls back to the second model when the first never turns healthy', async (t) => {
-  const sim = await startSimCluster(t);
+  const sim = await startJobsCluster(t);
   const base = pickPortBase();
   const catalog = sim.writeFile('models.yaml', [
     'models:',
@@ -108,7 +109,7 @@ test('prima-expert falls back to the second model when the first never turns hea
 });
 
 test('hearth heal creates missing core jobs and a second run registers nothing', async (t) => {
-  const sim = await startSimCluster(t);
+  const sim = await startJobsCluster(t);
   const base = pickPortBase();
   const coreJobs = [
     { template: 'benchmark', vars: { job_name: 'core-bench', model: 'qwen2-5-coder-1-5b-q8', llama_bench_bin: '/bin/true', memory_mb: 64 } },
@@ -140,7 +141,7 @@ test('hearth heal creates missing core jobs and a second run registers nothing',
 });
 
 test('prima-expert skips a model that fits no node\'s memory and deploys the next one', async (t) => {
-  const sim = await startSimCluster(t);
+  const sim = await startJobsCluster(t);
   const base = pickPortBase();
   const catalog = sim.writeFile('models.yaml', [
     'models:',
@@ -163,7 +164,7 @@ test('prima-expert skips a model that fits no node\'s memory and deploys the nex
 });
 
 test('a benchmark job runs to completion and prints the tokens/s of its output, and a crashing one fails with its task events', async (t) => {
-  const sim = await startSimCluster(t);
+  const sim = await startJobsCluster(t);
   const ok = await sim.hearth(['jobs', 'run', 'benchmark', '--var', 'job_name=bench-ok', '--var', 'model=qwen2-5-coder-1-5b-q8', '--var', `llama_bench_bin=${FAKE_LLAMA_BENCH}`, '--var', 'node=node-2', '--timeout', '60s']);
   t.is(ok.code, 0, ok.stderr + ok.stdout);
   t.regex(ok.stdout, /bench-ok is complete/);

@@ -3,10 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createNetns } from './netns.js';
+import { notRoot, skipAll } from '../support/skip.js';
 
 const CLIENT = fileURLToPath(new URL('./tcp-client.js', import.meta.url));
-
-const isRoot = process.getuid?.() === 0;
 
 function linkExists(name: string, netns?: string): boolean {
   try {
@@ -17,9 +16,7 @@ function linkExists(name: string, netns?: string): boolean {
   }
 }
 
-if (!isRoot) {
-  test.skip('network namespace helpers need root', () => undefined);
-} else {
+if (!skipAll('network namespace helpers', notRoot())) {
   test('a namespace reaches the host over its veth pair on IPv4 and IPv6, and destroy removes everything', async (t) => {
     const ns = await createNetns('hnet');
     t.teardown(() => ns.destroy());

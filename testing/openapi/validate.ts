@@ -35,6 +35,11 @@ export function nomadSpecPresent(): boolean {
   return existsSync(nomadSpecPath());
 }
 
+/** Why the contract checks cannot run here, or undefined when the spec file is there. */
+export function nomadSpecSkipReason(): string | undefined {
+  return nomadSpecPresent() ? undefined : `the Nomad OpenAPI spec is not at ${nomadSpecPath()} (HEARTH_NOMAD_OPENAPI points at it)`;
+}
+
 type Schema = Record<string, unknown>;
 
 function convert(node: unknown): unknown {

@@ -4,13 +4,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { repoPath } from '../../agent/util/paths.js';
 import { bpfSkipReason } from '../bpf/helpers.js';
+import { skipAll } from '../support/skip.js';
 
 const run = promisify(execFile);
 const skip = bpfSkipReason();
 
-if (skip !== undefined) {
-  test.skip(`the power benchmark smoke run (skipped: ${skip})`, () => undefined);
-} else {
+if (!skipAll('the power benchmark smoke run', skip)) {
   test('the power benchmark runs in quick mode and reports every figure with its machine', async (t) => {
     const { stdout } = await run(process.execPath, [repoPath('dist', 'testing', 'bench', 'power', 'main.js'), '--quick'], { timeout: 170_000, maxBuffer: 16 << 20 });
     t.regex(stdout, /^machine: nproc=\d+, cpu=/m);

@@ -21,7 +21,8 @@ import { adaptNomadClient } from '../../agent/power/nomad-adapter.js';
 import { openPowerStateStore } from '../../agent/power/power-state.js';
 import type { ConsulPort, NomadPort } from '../../agent/power/ports.js';
 import { repoPath } from '../../agent/util/paths.js';
-import { createSimulator, type Simulator } from '../sim/index.js';
+import type { Simulator } from '../sim/index.js';
+import { startSimCluster } from '../support/sim-harness.js';
 
 export const NODE_NAME = 'power-node';
 
@@ -42,8 +43,8 @@ export interface PowerCluster {
 /** A simulator with one node at `address` (a loopback address of the test's own, or a veth address). */
 export async function startPowerCluster(options: { address: string; log?: Logger }): Promise<PowerCluster> {
   const log = options.log ?? createSilentLogger();
-  const sim = createSimulator({ nodes: [{ name: NODE_NAME, address: options.address }], maxCheckIntervalMs: 200, log });
-  const started = await sim.start();
+  const started = await startSimCluster({ nodes: [{ name: NODE_NAME, address: options.address }], maxCheckIntervalMs: 200, log });
+  const { sim } = started;
   const consulAddr = started.consulAddr.replace('//127.0.0.1:', `//${options.address}:`);
   const nomad = createNomadClient({ addr: started.nomadAddr, log });
   const consul = createConsulClient({ addr: consulAddr, log });
@@ -194,15 +195,6 @@ export async function startPowerAgent(cluster: PowerCluster, options: { interfac
   };
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, deadlineMs = 30_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** An HTTP GET on a connection of its own (no keep-alive pool that would keep the service awake). */
 export function httpGet(url: string, timeoutMs = 60_000): Promise<{ status: number; body: string }> {

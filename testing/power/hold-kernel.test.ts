@@ -8,13 +8,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createSilentLogger } from '../../agent/log.js';
 import { createPowerManager } from '../../agent/power/manager.js';
 import { openPowerStateStore } from '../../agent/power/power-state.js';
 import { bpfSkipReason, uniqueLoopback } from '../bpf/helpers.js';
 import { createFakeCluster, managedJob } from './fakes.js';
 import { startMonitorWhenFree } from './harness.js';
+import { waitFor } from '../support/wait-for.js';
+import { skipAll } from '../support/skip.js';
 
 const skip = bpfSkipReason();
 
@@ -28,17 +29,8 @@ function exchange(host: string, port: number, text: string): Promise<string> {
   });
 }
 
-async function until(what: string, check: () => boolean, deadlineMs = 20_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
-if (skip !== undefined) {
-  test.skip(`held connections over the kernel hold (skipped: ${skip})`, () => undefined);
-} else {
+if (!skipAll('held connections over the kernel hold', skip)) {
   test.serial('a client of a sleeping service is steered to the agent, held, and answered by the woken service', async (t) => {
     const address = uniqueLoopback();
     const port = randomInt(20_000, 30_000);
@@ -65,7 +57,7 @@ if (skip !== undefined) {
     });
     await manager.start();
     t.is(await exchange(address, port, 'warm'), 'hello:warm');
-    await until('sleep', () => manager.status('kchat').state === 'sleeping' && !cluster.isRunning('kchat'));
+    await waitFor('sleep', () => manager.status('kchat').state === 'sleeping' && !cluster.isRunning('kchat'), { timeoutMs: 20_000 });
 
     const replies = await Promise.all(Array.from({ length: 5 }, (_, i) => exchange(address, port, `cold${i}`)));
     t.deepEqual(replies, Array.from({ length: 5 }, (_, i) => `hello:cold${i}`));

@@ -19,7 +19,9 @@ import { adaptNomadClient } from '../../agent/power/nomad-adapter.js';
 import type { PowerOverview } from '../../agent/power/manager.js';
 import { repoPath } from '../../agent/util/paths.js';
 import { bpfSkipReason, uniqueLoopback } from '../bpf/helpers.js';
-import { fixtureJob, httpGet, randomServicePort, startPowerCluster, testTcPriority, until } from './harness.js';
+import { fixtureJob, httpGet, randomServicePort, startPowerCluster, testTcPriority } from './harness.js';
+import { waitFor } from '../support/wait-for.js';
+import { skipAll } from '../support/skip.js';
 
 const run = promisify(execFile);
 const skip = bpfSkipReason();
@@ -56,9 +58,7 @@ async function hearth(args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-if (skip !== undefined) {
-  test.skip(`the daemon's power module end to end (skipped: ${skip})`, () => undefined);
-} else {
+if (!skipAll("the daemon's power module end to end", skip)) {
   test.serial('the daemon sleeps an idle service, wakes it for a client, and hearth power reports it with its cold-start phases', async (t) => {
     const cluster = await startPowerCluster({ address: uniqueLoopback() });
     t.teardown(() => cluster.stop());
@@ -67,7 +67,7 @@ if (skip !== undefined) {
     const port = randomServicePort();
     await cluster.register(fixtureJob('pw-daemon', { port, idle: '2s', startDelayMs: 300 }));
     const url = `http://${cluster.node.address}:${port}/`;
-    await until('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false));
+    await waitFor('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 30_000 });
 
     const loaded = loadConfig({
       defaultPath: join(stateDir, 'absent.yaml'),
@@ -87,11 +87,11 @@ if (skip !== undefined) {
     t.teardown(() => daemon.stop());
     const agent = `http://127.0.0.1:${apiPort}`;
 
-    const asleep = await until('sleep', async () => {
+    const asleep = await waitFor('sleep', async () => {
       const status = await hearth(['power', 'status', '--json', '--agent', agent]);
       const overview = JSON.parse(status.stdout) as PowerOverview;
       return overview.services.find((s) => s.service === 'pw-daemon' && s.state === 'sleeping');
-    }, 30_000);
+    }, { timeoutMs: 30_000 });
     t.is(asleep.port, port);
 
     t.is((await httpGet(url)).body, 'hello from pw-daemon\n');

@@ -6,7 +6,9 @@ import test from 'ava';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bpfSkipReason, uniqueLoopback } from '../bpf/helpers.js';
-import { fixtureJob, httpGet, randomServicePort, startPowerAgent, startPowerCluster, until, type PowerAgent, type PowerCluster } from './harness.js';
+import { fixtureJob, httpGet, randomServicePort, startPowerAgent, startPowerCluster, type PowerAgent, type PowerCluster } from './harness.js';
+import { waitFor } from '../support/wait-for.js';
+import { skipAll } from '../support/skip.js';
 
 const skip = bpfSkipReason();
 
@@ -31,22 +33,20 @@ async function desiredCount(cluster: PowerCluster, jobId: string): Promise<numbe
   return (await cluster.nomad.jobs.scaleStatus(jobId)).data.TaskGroups['app']?.Desired;
 }
 
-if (skip !== undefined) {
-  test.skip(`power manager system tests (skipped: ${skip})`, () => undefined);
-} else {
+if (!skipAll('power manager system tests', skip)) {
   test.serial('an idle service sleeps despite its health checks, stays discoverable, and its first client is held until it answers', async (t) => {
     const { cluster, start } = await setup(t);
     const port = randomServicePort();
     await cluster.register(fixtureJob('pw-chat', { port, idle: '2s', startDelayMs: 500 }));
     const url = `http://${cluster.node.address}:${port}/`;
-    await until('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false));
+    await waitFor('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 30_000 });
     const agent = await start();
 
-    await until('sleep', () => agent.manager.status('pw-chat').state === 'sleeping', 30_000);
+    await waitFor('sleep', () => agent.manager.status('pw-chat').state === 'sleeping', { timeoutMs: 30_000 });
     const counters = agent.manager.status('pw-chat').counters;
     t.true((counters?.checkConnections ?? 0) > 0, 'health checks kept running and were classified as checks');
     // The state turns 'sleeping' once the hold is armed; the scale-down follows it.
-    await until('the scale-down to 0', async () => (await desiredCount(cluster, 'pw-chat')) === 0, 10_000);
+    await waitFor('the scale-down to 0', async () => (await desiredCount(cluster, 'pw-chat')) === 0, { timeoutMs: 10_000 });
     t.is((await cluster.nomad.jobs.read('pw-chat')).data.ID, 'pw-chat', 'the job stays registered');
     const entries = (await cluster.consul.healthService('pw-chat', { passing: true })).data;
     t.deepEqual(
@@ -62,7 +62,7 @@ if (skip !== undefined) {
     t.is(await desiredCount(cluster, 'pw-chat'), 1, 'woken to the remembered count');
     t.deepEqual(Object.keys(status.lastColdStart?.phasesMs ?? {}).sort(), ['allocation_running', 'first_byte', 'healthy', 'scale_requested']);
     t.true((status.lastColdStart?.phasesMs.healthy ?? 0) >= 500, 'the fixture start delay is inside the cold start');
-    await until('the placeholder to go', async () => (await cluster.consul.healthService('pw-chat', { passing: true })).data.every((e) => e.Service.Meta?.['hearth-power'] !== 'asleep'));
+    await waitFor('the placeholder to go', async () => (await cluster.consul.healthService('pw-chat', { passing: true })).data.every((e) => e.Service.Meta?.['hearth-power'] !== 'asleep'), { timeoutMs: 30_000 });
   });
 
   test.serial('a long streaming response keeps a service awake past its idle timeout', async (t) => {
@@ -70,7 +70,7 @@ if (skip !== undefined) {
     const port = randomServicePort();
     await cluster.register(fixtureJob('pw-stream', { port, idle: '2s' }));
     const base = `http://${cluster.node.address}:${port}`;
-    await until('the service to answer', () => httpGet(`${base}/`, 2000).then((r) => r.status === 200).catch(() => false));
+    await waitFor('the service to answer', () => httpGet(`${base}/`, 2000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 30_000 });
     const agent = await start();
     const states: string[] = [];
     const stream = httpGet(`${base}/stream?seconds=6`);
@@ -83,7 +83,7 @@ if (skip !== undefined) {
     const [response] = await Promise.all([stream, sampler]);
     t.regex(response.body, /done\n$/);
     t.deepEqual([...new Set(states)], ['awake']);
-    await until('sleep once the stream ended', () => agent.manager.status('pw-stream').state === 'sleeping', 30_000);
+    await waitFor('sleep once the stream ended', () => agent.manager.status('pw-stream').state === 'sleeping', { timeoutMs: 30_000 });
   });
 
   test.serial('a power group sleeps only when all members are idle and wakes together; an open RPC session keeps it awake', async (t) => {
@@ -93,14 +93,14 @@ if (skip !== undefined) {
     await cluster.register(fixtureJob('pw-llama', { port: serverPort, idle: '2s', powerGroup: 'pw-llama-group', startDelayMs: 300 }));
     await cluster.register(fixtureJob('pw-llama-rpc', { port: rpcPort, mode: 'tcp', idle: '2s', powerGroup: 'pw-llama-group' }));
     const address = cluster.node.address;
-    await until('the server to answer', () => httpGet(`http://${address}:${serverPort}/`, 2000).then((r) => r.status === 200).catch(() => false));
-    await until('the worker to listen', () => new Promise<boolean>((resolve) => {
+    await waitFor('the server to answer', () => httpGet(`http://${address}:${serverPort}/`, 2000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 30_000 });
+    await waitFor('the worker to listen', () => new Promise<boolean>((resolve) => {
       const socket = connect(rpcPort, address, () => {
         socket.end();
         resolve(true);
       });
       socket.on('error', () => resolve(false));
-    }));
+    }), { timeoutMs: 30_000 });
     const agent = await start();
 
     // An idle but open RPC session (as llama.cpp's server keeps to its workers).
@@ -113,8 +113,8 @@ if (skip !== undefined) {
     t.is(agent.manager.status('pw-llama-rpc').state, 'awake');
     session.end();
 
-    await until('the group to sleep', () => agent.manager.status('pw-llama').state === 'sleeping' && agent.manager.status('pw-llama-rpc').state === 'sleeping', 30_000);
-    await until('the worker group scaled to 0', async () => (await desiredCount(cluster, 'pw-llama-rpc')) === 0, 10_000);
+    await waitFor('the group to sleep', () => agent.manager.status('pw-llama').state === 'sleeping' && agent.manager.status('pw-llama-rpc').state === 'sleeping', { timeoutMs: 30_000 });
+    await waitFor('the worker group scaled to 0', async () => (await desiredCount(cluster, 'pw-llama-rpc')) === 0, { timeoutMs: 10_000 });
 
     const reply = await httpGet(`http://${address}:${serverPort}/`);
     t.is(reply.body, 'hello from pw-llama\n');
@@ -137,9 +137,9 @@ if (skip !== undefined) {
     const port = randomServicePort();
     await cluster.register(fixtureJob('pw-burst', { port, idle: '2s', startDelayMs: 300 }));
     const url = `http://${cluster.node.address}:${port}/`;
-    await until('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false));
+    await waitFor('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 30_000 });
     const agent = await start();
-    await until('sleep', () => agent.manager.status('pw-burst').state === 'sleeping', 30_000);
+    await waitFor('sleep', () => agent.manager.status('pw-burst').state === 'sleeping', { timeoutMs: 30_000 });
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => httpGet(url)));
     const answered = results.filter((r) => r.status === 'fulfilled' && r.value.body === 'hello from pw-burst\n').length;
     t.is(answered, 10, JSON.stringify(results.filter((r) => r.status === 'rejected')));

@@ -12,7 +12,9 @@ import { repoPath } from '../../agent/util/paths.js';
 import { bpfSkipReason, uniqueLoopback } from '../bpf/helpers.js';
 import { createNetns } from '../netns/netns.js';
 import { bpfCreatedSince, snapshotBpf } from './bpf-objects.js';
-import { fixtureJob, randomServicePort, startPowerAgent, startPowerCluster, testTcPriority, until, httpGet, type PowerCluster } from './harness.js';
+import { fixtureJob, randomServicePort, startPowerAgent, startPowerCluster, testTcPriority, httpGet, type PowerCluster } from './harness.js';
+import { waitFor } from '../support/wait-for.js';
+import { skipAll } from '../support/skip.js';
 
 const skip = bpfSkipReason();
 
@@ -44,9 +46,7 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-if (skip !== undefined) {
-  test.skip(`power recovery and veth tests (skipped: ${skip})`, () => undefined);
-} else {
+if (!skipAll('power recovery and veth tests', skip)) {
   test.serial('after kill -9 a sleeping service is still asleep, still wakes on traffic, and no BPF program, map or link leaks', async (t) => {
     const baseline = await snapshotBpf();
     const cluster = await startPowerCluster({ address: uniqueLoopback() });
@@ -63,14 +63,14 @@ if (skip !== undefined) {
     const port = randomServicePort();
     await cluster.register(fixtureJob('pw-crash', { port, idle: '2s', startDelayMs: 300 }));
     const url = `http://${cluster.node.address}:${port}/`;
-    await until('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false));
+    await waitFor('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 30_000 });
 
     const first = await startChild(cluster, stateDir);
     children.push(first.process);
-    await until('sleep', async () => (await serviceState(first, 'pw-crash')) === 'sleeping', 30_000);
+    await waitFor('sleep', async () => (await serviceState(first, 'pw-crash')) === 'sleeping', { timeoutMs: 30_000 });
     // 'sleeping' is reported once the hold is armed; the kill comes after the scale-down it is followed by
     // (killed before it, the job still runs, and the restarted agent rightly takes the service as awake).
-    await until('the scale-down to 0', async () => (await cluster.nomad.jobs.scaleStatus('pw-crash')).data.TaskGroups['app']?.Desired === 0, 10_000);
+    await waitFor('the scale-down to 0', async () => (await cluster.nomad.jobs.scaleStatus('pw-crash')).data.TaskGroups['app']?.Desired === 0, { timeoutMs: 10_000 });
     first.process.kill('SIGKILL');
     await exited(first.process);
     const onDisk = JSON.parse(await readFile(join(stateDir, 'power-state.json'), 'utf8')) as { data: { services: Record<string, { state: string; wakeCount: number }> } };
@@ -86,10 +86,10 @@ if (skip !== undefined) {
     second.process.kill('SIGTERM');
     await exited(second.process);
     t.is(second.process.exitCode, 0);
-    const leaked = await until('the kernel objects to go', async () => {
+    const leaked = await waitFor('the kernel objects to go', async () => {
       const left = await bpfCreatedSince(baseline);
       return left.progs + left.maps + left.links === 0 ? left : undefined;
-    }, 20_000).catch(async () => bpfCreatedSince(baseline));
+    }, { timeoutMs: 20_000 }).catch(async () => bpfCreatedSince(baseline));
     t.deepEqual(leaked, { progs: 0, maps: 0, links: 0 });
   });
 
@@ -101,10 +101,10 @@ if (skip !== undefined) {
     const port = randomServicePort();
     await cluster.register(fixtureJob('pw-veth', { port, idle: '2s', startDelayMs: 300 }));
     const url = `http://${netns.hostAddr}:${port}/`;
-    await until('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false));
+    await waitFor('the service to answer', () => httpGet(url, 2000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 30_000 });
     const agent = await startPowerAgent(cluster, { interfaces: ['lo', netns.vethHost] });
     t.teardown(() => agent.stop());
-    await until('sleep', () => agent.manager.status('pw-veth').state === 'sleeping', 30_000);
+    await waitFor('sleep', () => agent.manager.status('pw-veth').state === 'sleeping', { timeoutMs: 30_000 });
 
     const result = await netns.exec('curl', ['-sS', '--max-time', '60', url]);
     t.is(result.code, 0, result.stderr);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startJoinAgent, type JoinAgent, type Teardown } from './join-agent.js';
 import { renderTree, type RenderedTree } from './render-tree.js';
-import { findFreePort } from './free-port.js';
+import { freePort } from '../support/free-port.js';
 import { startNginx, type AccessLogEntry } from './nginx.js';
 import { startQemu, type RunningQemu } from './qemu.js';
 
@@ -37,7 +37,7 @@ test.serial('a diskless machine network-boots the installer, which trades its jo
   t.timeout(DEADLINE_MS + 120_000);
   const teardown: Teardown = (cleanup) => t.teardown(cleanup);
   const agent = await startJoinAgent(teardown, ['true']);
-  const httpPort = await findFreePort();
+  const httpPort = await freePort();
   const tree = await renderTree(teardown, {
     pxe_server_http_listen: `127.0.0.1:${httpPort}`,
     pxe_server_http_url: `http://10.0.2.2:${httpPort}`,
@@ -129,7 +129,7 @@ test.serial('a machine that is not in the inventory gets the menu and, untouched
   t.timeout(240_000);
   const teardown: Teardown = (cleanup) => t.teardown(cleanup);
   const agent = await startJoinAgent(teardown, ['true']);
-  const httpPort = await findFreePort();
+  const httpPort = await freePort();
   const tree = await renderTree(teardown, {
     pxe_server_http_listen: `127.0.0.1:${httpPort}`,
     pxe_server_http_url: `http://10.0.2.2:${httpPort}`,

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../support/wait-for.js';
 import type { Teardown } from './join-agent.js';
 import type { RenderedTree } from './render-tree.js';
 
@@ -29,14 +29,6 @@ export function parseAccessLog(text: string): AccessLogEntry[] {
     .map((m) => ({ method: m[1] ?? '', path: m[2] ?? '', status: Number(m[3]), bytes: Number(m[4]) }));
 }
 
-/** nginx writes its pid file after it has bound its listening sockets. */
-async function waitForPidFile(path: string, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    if ((await readFile(path, 'utf8').catch(() => '')).trim() !== '') return;
-    await sleep(100);
-  }
-  throw new Error(`nginx did not start (no pid in ${path})`);
-}
 
 /** Starts nginx, inside the network namespace `netns` when given. */
 export async function startNginx(teardown: Teardown, tree: RenderedTree, netns?: string): Promise<RunningNginx> {
@@ -68,7 +60,9 @@ export async function startNginx(teardown: Teardown, tree: RenderedTree, netns?:
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   });
-  await waitForPidFile(join(tree.dir, 'nginx.pid'), Date.now() + 10_000);
+  // nginx writes its pid file after it has bound its listening sockets.
+  const pidFile = join(tree.dir, 'nginx.pid');
+  await waitFor(`nginx to start (a pid in ${pidFile})`, async () => (await readFile(pidFile, 'utf8')).trim() !== '', { timeoutMs: 10_000, intervalMs: 100 });
   return {
     readAccessLog: async () => parseAccessLog(await readFile(tree.accessLog, 'utf8').catch(() => '')),
   };

@@ -5,7 +5,7 @@ import test from 'ava';
 import { startAgentProcess, type AgentProcess } from '../integration/agent-process.js';
 import { passCheck, readCatalogService, registerExpert } from '../integration/consul-http.js';
 import { waitForHealth } from '../integration/fixtures.js';
-import { waitFor } from '../integration/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 import { realNomadSuite } from '../support/real-nomad-suite.js';
 
 async function discovers(agent: AgentProcess, id: string): Promise<unknown> {

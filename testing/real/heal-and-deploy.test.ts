@@ -7,7 +7,7 @@ import { repoPath } from '../../agent/util/paths.js';
 import { stringifyYaml } from '../../agent/util/yaml.js';
 import { parseRecap, runPlaybook } from '../ansible/ansible-env.js';
 import { runHearth } from '../jobs/cli-process.js';
-import { FAKE_LLAMA_SERVER, FAKE_RPC_SERVER, pickPortBase } from '../jobs/sim-harness.js';
+import { FAKE_LLAMA_SERVER, FAKE_RPC_SERVER, pickPortBase } from '../jobs/jobs-cluster.js';
 import { realNomadSuite } from '../support/real-nomad-suite.js';
 
 interface HealReport {

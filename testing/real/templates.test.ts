@@ -10,10 +10,11 @@ import { createNomadClient } from '../../agent/nomad/client.js';
 import { ensureNamespace } from '../../agent/nomad/namespaces.js';
 import { TEMPLATES } from '../../jobs/index.js';
 import { renderJob } from '../../jobs/render.js';
-import { buildTestCatalog } from '../../jobs/test-catalog.js';
+import { buildTestCatalog } from '../support/test-catalog.js';
 import { runHearth } from '../jobs/cli-process.js';
 import { REPRESENTATIVE_VARS } from '../jobs/representative-vars.js';
-import { FAKE_LLAMA_BENCH, FAKE_LLAMA_SERVER, FAKE_RPC_SERVER, pickPortBase, waitFor } from '../jobs/sim-harness.js';
+import { FAKE_LLAMA_BENCH, FAKE_LLAMA_SERVER, FAKE_RPC_SERVER, pickPortBase } from '../jobs/jobs-cluster.js';
+import { waitFor } from '../support/wait-for.js';
 import { realNomadSuite } from '../support/real-nomad-suite.js';
 import { runNomadCli } from '../support/real-nomad.js';
 
@@ -58,13 +59,13 @@ realNomadSuite(test, (real) => {
     t.regex(run.stdout, /real-pool is healthy/);
     // The server may start before the worker passes its check; Nomad then re-renders and restarts it
     // (its check is critical meanwhile), so both the address and the arguments are read again until they hold.
-    const args = await waitFor(async () => {
+    const args = await waitFor('the server to run with the worker in --rpc', async () => {
       const entries = (await (await fetch(`${real().consulAddr}/v1/health/service/prima-api-real-pool?passing=true`)).json()) as Array<{ Service: { Address: string; Port: number } }>;
       const first = entries[0];
       if (first === undefined) return undefined;
       const reported = (await (await fetch(`http://${first.Service.Address}:${first.Service.Port}/hearth-fake/args`, { signal: AbortSignal.timeout(2000) })).json()) as { rpc: string[] };
       return reported.rpc.length === 1 ? reported : undefined;
-    }, 90_000);
+    }, { timeoutMs: 90_000 });
     t.deepEqual(args?.rpc.map((w) => w.split(':')[1]), [String(base + 52)], 'Nomad rendered the worker into --rpc from Consul');
   });
 

@@ -1,16 +1,17 @@
 // The simulator's Nomad responses checked against the Nomad OpenAPI spec.
 // Where the spec is known wrong (shared/reference/nomad-consul-api.md §1.4)
 // the simulator follows the reference; such fields are noted below.
-import test, { type ExecutionContext } from 'ava';
-import { nomadSpecPresent, validateNomadSchema } from '../openapi/validate.js';
-import { allocsOf, mockJob, startSim, waitFor } from './test-support.js';
+import type { ExecutionContext } from 'ava';
+import { nomadSpecSkipReason, validateNomadSchema } from '../openapi/validate.js';
+import { allocsOf, mockJob, startSim } from './test-support.js';
+import { waitFor } from '../support/wait-for.js';
+import { testUnless } from '../support/skip.js';
 
 function check(t: ExecutionContext, schema: string, value: unknown): void {
   t.deepEqual(validateNomadSchema(schema, value), [], `${schema} does not match the spec`);
 }
 
-// Without the spec file these tests are counted as skipped (set HEARTH_NOMAD_OPENAPI to point at it).
-const specTest = nomadSpecPresent() ? test : test.skip;
+const specTest = testUnless(nomadSpecSkipReason());
 
 specTest('the contract checker reports violations with their path', (t) => {
   const errors = validateNomadSchema('Job', { ID: 'x', TaskGroups: [{ Count: 'two' }] });

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import test from 'ava';
 import { repoPath } from '../../agent/util/paths.js';
-import { allocsOf, httpServerScript, mockJob, startSim, waitFor } from './test-support.js';
+import { allocsOf, httpServerScript, mockJob, startSim } from './test-support.js';
+import { waitFor } from '../support/wait-for.js';
 
 test('pausing Nomad closes its port and resuming reopens the same port with the state kept', async (t) => {
   const h = await startSim(t);

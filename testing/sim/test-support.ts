@@ -1,7 +1,8 @@
-// Helpers for the simulator's own tests: start a simulator torn down with the
-// test, small HTTP wrappers, and a polling wait.
+// Helpers for the simulator's own tests: a simulator torn down with the test
+// (testing/support/sim-harness.ts) with small HTTP wrappers, and job stubs.
 import type { ExecutionContext } from 'ava';
-import { createSimulator, type Simulator, type SimulatorOptions } from './index.js';
+import { startSimFor } from '../support/sim-harness.js';
+import type { Simulator, SimulatorOptions } from './index.js';
 
 export interface SimHarness {
   readonly sim: Simulator;
@@ -33,9 +34,7 @@ async function call(base: string, path: string, init: { method?: string; body?: 
 }
 
 export async function startSim(t: ExecutionContext, options: Partial<SimulatorOptions> = {}): Promise<SimHarness> {
-  const sim = createSimulator({ nodes: 3, maxCheckIntervalMs: 200, ...options });
-  t.teardown(() => sim.stop());
-  const { nomadAddr, consulAddr } = await sim.start();
+  const { sim, nomadAddr, consulAddr } = await startSimFor(t, { maxCheckIntervalMs: 200, ...options });
   return {
     sim,
     nomadAddr,
@@ -45,16 +44,6 @@ export async function startSim(t: ExecutionContext, options: Partial<SimulatorOp
   };
 }
 
-/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export interface AllocStubLike {
   ID: string;

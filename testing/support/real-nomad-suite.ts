@@ -11,13 +11,10 @@
 // order, so the Consul check runs after all of them.
 import type { TestFn } from 'ava';
 import { realNomadSkipReason, startRealNomad, type RealNomad, type RealNomadOptions } from './real-nomad.js';
+import { skipAll } from './skip.js';
 
 export function realNomadSuite(test: TestFn, body: (real: () => RealNomad) => void, options: RealNomadOptions = {}): void {
-  const reason = realNomadSkipReason();
-  if (reason !== undefined) {
-    test.skip(reason, () => undefined);
-    return;
-  }
+  if (skipAll('real Nomad tier', realNomadSkipReason())) return;
   let started: RealNomad | undefined;
   test.before(async () => {
     started = await startRealNomad(options);

@@ -96,10 +96,10 @@ export function findNomadBinary(env: NodeJS.ProcessEnv = process.env): BinaryLoo
   return { reason: `no Nomad binary (HEARTH_NOMAD_BIN unset, no nomad on PATH, none at ${shared})` };
 }
 
-/** One line saying why the real tier is skipped, or undefined when a Nomad binary is there. */
+/** Why the real tier cannot run here (one line, for skipAll), or undefined when a Nomad binary is there. */
 export function realNomadSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const found = findNomadBinary(env);
-  return found.path === undefined ? `real Nomad tier skipped: ${found.reason}` : undefined;
+  return found.path === undefined ? found.reason : undefined;
 }
 
 export async function freeLoopbackPort(): Promise<number> {
@@ -182,9 +182,9 @@ interface ConsulSide {
   stop(): Promise<void>;
 }
 
-/** One line saying why real Consul is not used, or undefined when a `consul` binary is on PATH. */
+/** Why real Consul is not used (one line, for skipAll), or undefined when a `consul` binary is on PATH. */
 export function realConsulSkipReason(): string | undefined {
-  return onPath('consul') === undefined ? 'real Consul skipped: no consul binary on PATH (the simulator stands in for it)' : undefined;
+  return onPath('consul') === undefined ? 'no consul binary on PATH (the simulator stands in for it)' : undefined;
 }
 
 /** A real `consul agent -dev` on free loopback ports (needs a consul binary on PATH). */

@@ -1,7 +1,7 @@
 // (c) The simulator under load (200 mock_driver jobs, 1000 service instances,
 // the agent watching them all): how long a blocking query takes to answer after
 // a change, against a plain (non-blocking) read of the same endpoint.
-import { waitFor } from '../../integration/wait-for.js';
+import { waitFor } from '../../support/wait-for.js';
 import { countInstances, submitMockJobs } from './seed.js';
 import { startBenchAgent, startCluster, waitForExperts } from './cluster.js';
 import { formatMs, percentile } from './stats.js';

@@ -1,39 +1,15 @@
 // The benchmark's simulated cluster and the agent process watching it.
-import { createSimulator, type Simulator, type SimNodeSpec } from '../../sim/index.js';
+import type { SimNodeSpec } from '../../sim/index.js';
+import { startSimCluster, type SimCluster, type SimNode } from '../../support/sim-harness.js';
 import { startAgentProcess, type AgentProcess } from '../../integration/agent-process.js';
-import { waitFor } from '../../integration/wait-for.js';
+import { waitFor } from '../../support/wait-for.js';
 
-export interface BenchNode {
-  readonly name: string;
-  readonly address: string;
-  readonly nomadAddr: string;
-  readonly consulAddr: string;
-}
+export type BenchNode = SimNode;
 
-export interface BenchCluster {
-  readonly sim: Simulator;
-  readonly nomadAddr: string;
-  readonly consulAddr: string;
-  readonly nodes: readonly BenchNode[];
-  stop(): Promise<void>;
-}
-
-function onHost(url: string, host: string): string {
-  const parsed = new URL(url);
-  parsed.hostname = host;
-  return parsed.origin;
-}
+export type BenchCluster = SimCluster;
 
 export async function startCluster(nodes: number | SimNodeSpec[] = 3): Promise<BenchCluster> {
-  const sim = createSimulator({ nodes });
-  const { nomadAddr, consulAddr } = await sim.start();
-  return {
-    sim,
-    nomadAddr,
-    consulAddr,
-    nodes: sim.control.nodes().map((n) => ({ name: n.name, address: n.address, nomadAddr: onHost(nomadAddr, n.address), consulAddr: onHost(consulAddr, n.address) })),
-    stop: () => sim.stop(),
-  };
+  return await startSimCluster({ nodes });
 }
 
 /** An agent process for the cluster's first node, logging at info (as in production). */

@@ -5,7 +5,7 @@
 import { createSilentLogger } from '../../../agent/log.js';
 import { createConsulClient } from '../../../agent/consul/client.js';
 import { createServiceWatcher, type DiscoveredService } from '../../../agent/consul/discovery.js';
-import { waitFor } from '../../integration/wait-for.js';
+import { waitFor } from '../../support/wait-for.js';
 import { startBenchAgent, startCluster } from './cluster.js';
 import { formatMs, formatRatio, percentile } from './stats.js';
 

@@ -1,6 +1,6 @@
 // (d) How long the agent takes to report ok again after Consul returns from
 // a pause, seen through /health polled every 10 ms (target <= 2 s).
-import { waitFor } from '../../integration/wait-for.js';
+import { waitFor } from '../../support/wait-for.js';
 import { startBenchAgent, startCluster } from './cluster.js';
 import { formatMs, percentile } from './stats.js';
 

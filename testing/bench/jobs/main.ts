@@ -70,11 +70,11 @@ function buildCoreJobs(count: number): Array<{ template: string; vars: Record<st
 }
 
 async function benchHeal(count: number): Promise<void> {
-  const { createSimulator } = (await import('../../sim/index.js')) as { createSimulator: (o: { nodes: number }) => { start(): Promise<{ nomadAddr: string; consulAddr: string }>; stop(): Promise<void> } };
-  const sim = createSimulator({ nodes: 3 });
+  const { startSimCluster } = await import('../../support/sim-harness.js');
+  const sim = await startSimCluster({ nodes: 3 });
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-jobs-'));
   try {
-    const { nomadAddr, consulAddr } = await sim.start();
+    const { nomadAddr, consulAddr } = sim;
     const log = createSilentLogger();
     const cluster = connectClusterAt({ nomadAddr, consulAddr }, log);
     const entries = buildCoreJobs(count);

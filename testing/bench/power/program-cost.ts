@@ -5,7 +5,7 @@
 import { encodeAddress } from '../../../agent/bpf/address.js';
 import { BpfObject } from '../../../agent/bpf/bpf-object.js';
 import { loadLibbpf, type Libbpf } from '../../../agent/bpf/libbpf.js';
-import { createServiceMaps } from '../../../agent/bpf/service-maps.js';
+import { openServiceMaps } from '../../../agent/bpf/service-maps.js';
 import { craftTcpFrame, runProgramOn, TCP_ACK, TCP_PSH } from '../../bpf/packets.js';
 
 const SERVICE_PORT = 8080;
@@ -35,13 +35,7 @@ export function measureProgramCost(objectPath: string, repeat: number): ProgramC
   const lib = loadLibbpf();
   const obj = BpfObject.load(lib, objectPath);
   try {
-    const maps = createServiceMaps(lib, {
-      services: obj.mapFd('services'),
-      serviceStats: obj.mapFd('service_stats'),
-      conns: obj.mapFd('conns'),
-      holdSockets: obj.mapFd('hold_sockets'),
-      watchedPorts: obj.mapFd('watched_ports'),
-    }, lib.libbpf_num_possible_cpus());
+    const maps = openServiceMaps(lib, obj);
     const address = encodeAddress('127.0.0.1');
     if (address === undefined) throw new Error('unreachable: 127.0.0.1 is an address');
     maps.write({ id: 1, address, port: SERVICE_PORT, checkPrefix: new TextEncoder().encode('GET /health '), sleeping: false });

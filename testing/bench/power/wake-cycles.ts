@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoPath } from '../../../agent/util/paths.js';
-import { fixtureJob, httpGet, randomServicePort, startPowerAgent, startPowerCluster, until } from '../../power/harness.js';
+import { fixtureJob, httpGet, randomServicePort, startPowerAgent, startPowerCluster } from '../../power/harness.js';
+import { waitFor } from '../../support/wait-for.js';
 
 export interface WakeCycles {
   readonly cycles: number;
@@ -33,7 +34,7 @@ async function measureOwnStart(address: string, startDelayMs: number): Promise<n
     stdio: 'ignore',
   });
   try {
-    await until('the fixture to answer', () => httpGet(`http://${address}:${port}/`, 1000).then((r) => r.status === 200).catch(() => false), 30_000);
+    await waitFor('the fixture to answer', () => httpGet(`http://${address}:${port}/`, 1000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 30_000 });
     return performance.now() - started;
   } finally {
     child.kill('SIGTERM');
@@ -57,7 +58,7 @@ export async function measureWakeCycles(options: { cycles: number; clients: numb
   const url = `http://${address}:${port}/`;
   try {
     await cluster.register(fixtureJob('bench-wake', { port, idle: '1h', startDelayMs: options.startDelayMs }));
-    await until('the service to answer', () => httpGet(url, 1000).then((r) => r.status === 200).catch(() => false), 30_000);
+    await waitFor('the service to answer', () => httpGet(url, 1000).then((r) => r.status === 200).catch(() => false), { timeoutMs: 30_000 });
     const agent = await startPowerAgent(cluster, { interfaces: ['lo'], holdLimitMs: 60_000 });
     try {
       for (let cycle = 0; cycle < options.cycles; cycle += 1) {

@@ -1,45 +1,27 @@
 // Helpers of the warm-path benchmark: nginx as a child process (the HTTP
 // service, and the reverse proxy other scale-to-zero tools put in front of
-// it), wrk runs parsed into throughput and p99, and free loopback ports.
+// it), wrk runs parsed into throughput and p99.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { waitForPort } from '../../../agent/join/wait-for-port.js';
+import { freePort } from '../../support/free-port.js';
 
 const run = promisify(execFile);
 const SERVER_CPU = '1';
 const LOAD_CPU = '0';
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface Nginx {
   readonly port: number;
   stop(): Promise<void>;
 }
 
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}) before listening on ${port}`);
-    const up = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nginx did not listen on ${port}`);
+async function waitForListening(port: number, child: ChildProcess): Promise<void> {
+  if (await waitForPort({ host: '127.0.0.1', port, timeoutMs: 5000, intervalMs: 50 })) return;
+  throw new Error(child.exitCode !== null ? `nginx exited (${child.exitCode}) before listening on ${port}` : `nginx did not listen on ${port}`);
 }
 
 /** Starts nginx with one worker: a fixed 200 answer, or a keep-alive reverse proxy to `upstreamPort`. */
@@ -75,7 +57,7 @@ http {
   const child = spawn('taskset', ['-c', SERVER_CPU, 'nginx', '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitForPort(port, child);
+    await waitForListening(port, child);
   } catch (err) {
     child.kill('SIGKILL');
     await exited;

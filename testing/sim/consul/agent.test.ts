@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import test from 'ava';
-import { startSim, waitFor } from '../test-support.js';
+import { startSim } from '../test-support.js';
+import { waitFor } from '../../support/wait-for.js';
 
 interface HealthEntry {
   Node: { Node: string; Address: string };
@@ -91,7 +92,7 @@ test('HTTP and TCP checks really run: 2xx passes, 429 warns, refused is critical
 test('a service whose check stays critical past DeregisterCriticalServiceAfter is reaped', async (t) => {
   const h = await startSim(t);
   await h.consul('/v1/agent/service/register', { method: 'PUT', body: { Name: 'reap', Check: { TTL: '10s', DeregisterCriticalServiceAfter: '200ms' } } });
-  await waitFor('reaped', async () => ((await h.consul('/v1/agent/service/reap')).status === 404 ? true : undefined), 10_000);
+  await waitFor('reaped', async () => ((await h.consul('/v1/agent/service/reap')).status === 404 ? true : undefined), { timeoutMs: 10_000 });
   t.deepEqual((await h.consul('/v1/health/service/reap')).json, []);
 });
 

@@ -6,7 +6,8 @@ import test from 'ava';
 import { HttpApiError } from '../../../agent/errors.js';
 import { createSilentLogger } from '../../../agent/log.js';
 import { createNomadClient } from '../../../agent/nomad/client.js';
-import { allocsOf, startSim, waitFor, type SimHarness } from '../test-support.js';
+import { allocsOf, startSim, type SimHarness } from '../test-support.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const PRINTER = "process.stdout.write('line one\\nline two\\n'); process.stderr.write('warned\\n');";
 

@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { EventFrame } from '../../../agent/nomad/types.js';
-import { mockJob, startSim, waitFor } from '../test-support.js';
+import { mockJob, startSim } from '../test-support.js';
+import { waitFor } from '../../support/wait-for.js';
 
 interface StreamReader {
   frames: EventFrame[];

@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { Job, JobDiff, JobListStub, PlanResponse } from '../../../agent/nomad/types.js';
-import { allocsOf, mockJob, startSim, waitFor } from '../test-support.js';
+import { allocsOf, mockJob, startSim } from '../test-support.js';
+import { waitFor } from '../../support/wait-for.js';
 
 test('a registered job reads back with Nomad\'s canonical defaults', async (t) => {
   const h = await startSim(t);

@@ -2,7 +2,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import test from 'ava';
-import { allocsOf, isPidAlive, startSim, waitFor, type SimHarness } from '../test-support.js';
+import { allocsOf, isPidAlive, startSim, type SimHarness } from '../test-support.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** An HTTP server on NOMAD_IP_http:NOMAD_PORT_http that writes its pid to the alloc dir. */
 const SERVER = [

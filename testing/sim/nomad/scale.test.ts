@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { Job, JobScaleStatus } from '../../../agent/nomad/types.js';
-import { allocsOf, mockJob, startSim, waitFor } from '../test-support.js';
+import { allocsOf, mockJob, startSim } from '../test-support.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const scaled = (min: number, max: number) => ({ group: { Scaling: { Min: min, Max: max, Enabled: true } } });
 

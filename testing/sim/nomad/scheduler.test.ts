@@ -1,5 +1,6 @@
 import test from 'ava';
-import { allocsOf, mockJob, startSim, waitFor } from '../test-support.js';
+import { allocsOf, mockJob, startSim } from '../test-support.js';
+import { waitFor } from '../../support/wait-for.js';
 
 interface EvalLike {
   ID: string;

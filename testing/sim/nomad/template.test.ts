@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { allocsOf, mockJob, startSim, waitFor } from '../test-support.js';
+import { allocsOf, mockJob, startSim } from '../test-support.js';
+import { waitFor } from '../../support/wait-for.js';
 import { parseEnvFile, renderTemplate, type TemplateData } from './template.js';
 
 const data: TemplateData = {

@@ -1,5 +1,5 @@
-// A fixed model catalog for the builders' tests and golden files.
-import { catalogSchema, type ModelCatalog } from '../agent/models/schema.js';
+// A fixed model catalog for the builders' and runner's tests and the golden files.
+import { catalogSchema, type ModelCatalog } from '../../agent/models/schema.js';
 
 export function buildTestCatalog(): ModelCatalog {
   return catalogSchema.parse({
@@ -10,4 +10,9 @@ export function buildTestCatalog(): ModelCatalog {
     ],
     test_models: ['tiny-q4', 'small-q8'],
   });
+}
+
+/** Variables for a prima-expert over this catalog. */
+export function primaExpertVars(): Record<string, unknown> {
+  return { job_name: 'test-expert', service_name: 'prima-api-test', model_list: ['tiny-q4', 'small-q8'], model_index: 0, worker_count: 1, backend: 'llamacpp-rpc' };
 }

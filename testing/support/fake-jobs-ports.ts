@@ -1,8 +1,8 @@
 // An in-memory JobsPort/HealthPort for the runner's unit tests: jobs are
 // stored as registered, allocations and health are whatever the test sets.
-import { HttpApiError } from '../errors.js';
-import type { AllocationListStub, Evaluation, Job, PlanResponse } from '../nomad/types.js';
-import type { HealthPort, JobsPort, ServiceHealth } from './ports.js';
+import { HttpApiError } from '../../agent/errors.js';
+import type { AllocationListStub, Evaluation, Job, PlanResponse } from '../../agent/nomad/types.js';
+import type { HealthPort, JobsPort, ServiceHealth } from '../../agent/jobs-runner/ports.js';
 
 export interface FakeCluster {
   readonly jobs: JobsPort;

@@ -4,8 +4,8 @@
 // and KV. The state lives apart from the server so a
 // test can stop the server and bring it back on the same port.
 import type { ServerResponse } from 'node:http';
-import { sendJson, sendText, startFakeServer, type FakeServer, type RecordedRequest } from '../http/fake-server.js';
-import type { CheckStatus } from './types.js';
+import { sendJson, sendText, startFakeServer, type FakeServer, type RecordedRequest } from './fake-http-server.js';
+import type { CheckStatus } from '../../agent/consul/types.js';
 
 interface FakeInstance {
   id: string;

@@ -1,14 +1,15 @@
-// A simulated 3-node cluster for the job tests, with helpers to run the CLI
-// against it and to read what the fake llama.cpp binaries report.
+// The job tests' view of a simulated 3-node cluster (testing/support/sim-harness.ts):
+// helpers to run the CLI against it and to read what the fake llama.cpp
+// binaries report.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringifyYaml as toYaml } from '../../agent/util/yaml.js';
 import { repoPath } from '../../agent/util/paths.js';
-import { createSimulator } from '../sim/index.js';
+import { startSimFor } from '../support/sim-harness.js';
 import { runHearth, type CliResult } from './cli-process.js';
 
-export interface SimCluster {
+export interface JobsCluster {
   readonly nomadAddr: string;
   readonly consulAddr: string;
   readonly dir: string;
@@ -26,14 +27,10 @@ export function pickPortBase(): number {
   return 20_000 + Math.floor(Math.random() * 400) * 100;
 }
 
-export async function startSimCluster(t: { teardown: (fn: () => Promise<void> | void) => void }): Promise<SimCluster> {
-  const sim = createSimulator({ nodes: 3, maxCheckIntervalMs: 500 });
+export async function startJobsCluster(t: { teardown: (fn: () => Promise<void> | void) => void }): Promise<JobsCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-jobs-sim-'));
-  t.teardown(async () => {
-    await sim.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const { nomadAddr, consulAddr } = await sim.start();
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const { nomadAddr, consulAddr } = await startSimFor(t, { nodes: 3, maxCheckIntervalMs: 500 });
   const env = { NOMAD_ADDR: nomadAddr, CONSUL_HTTP_ADDR: consulAddr };
   return {
     nomadAddr,
@@ -53,16 +50,6 @@ export async function startSimCluster(t: { teardown: (fn: () => Promise<void> | 
   };
 }
 
-/** Polls until check() returns a value or the deadline passes (then returns undefined). */
-export async function waitFor<T>(check: () => Promise<T | undefined>, deadlineMs: number): Promise<T | undefined> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 export interface FakeServerArgs {
   readonly argv: string[];
