@@ -77,12 +77,15 @@ realNomadSuite(test, (real) => {
       '--var', `llama_server_bin=${FAKE_LLAMA_SERVER}`, '--var', `rpc_server_bin=${FAKE_RPC_SERVER}`, ...FAST, '--timeout', '120s',
     ]);
     t.teardown(async () => {
-      await hearth(['jobs', 'stop', 'real-expert', '--purge']);
+      // As with nomad, the namespace of a job outside "default" comes from NOMAD_NAMESPACE.
+      await runHearth(['jobs', 'stop', 'real-expert', '--purge'], { NOMAD_ADDR: real().nomadAddr, CONSUL_HTTP_ADDR: real().consulAddr, NOMAD_NAMESPACE: 'realns' });
     });
     t.is(run.code, 0, run.stderr + run.stdout);
     t.regex(run.stdout, /real-expert is healthy/);
     const ns = await fetch(`${real().nomadAddr}/v1/namespace/realns`);
     t.is(ns.status, 200, 'the namespace was created');
+    const status = await runHearth(['jobs', 'status', 'real-expert', '--json'], { NOMAD_ADDR: real().nomadAddr, CONSUL_HTTP_ADDR: real().consulAddr, NOMAD_NAMESPACE: 'realns' });
+    t.is(status.code, 0, status.stderr);
   });
 
   test.serial('a benchmark job runs to completion on real Nomad and its figures are read from the allocation log', async (t) => {
