@@ -1,6 +1,6 @@
 // Mission Control as an agent module: the page's assets, sign-in sessions,
 // the cluster watch and the one WebSocket the page listens on.
-import type { AgentModule, ModuleDeps } from '../daemon/modules.js';
+import type { AgentModule, ModuleDeps } from '../daemon/module-contract.js';
 import { repoPath } from '../util/paths.js';
 import { createClusterWatch } from './cluster-watch.js';
 import { createEventHub } from './event-hub.js';
