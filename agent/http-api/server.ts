@@ -198,6 +198,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const url = new URL(req.url ?? '/', 'http://agent.invalid');
     const route = upgrades.find((u) => u.path === url.pathname);
     const refuse = (status: number, code: ErrorCode, message: string) => {
+      // A client that resets the connection while it is refused must not take the process down.
+      socket.once('error', () => undefined);
       const body = JSON.stringify({ error: { code, message } });
       socket.end(`HTTP/1.1 ${status} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
     };

@@ -141,6 +141,8 @@ export interface TinyModelOptions {
   readonly embd?: number;
   readonly heads?: number;
   readonly seed?: number;
+  /** The context length the model declares (default 2048); llama-server caps its context at it. */
+  readonly ctx?: number;
 }
 
 let modelDir: string | undefined;
@@ -162,14 +164,14 @@ function modelsDirectory(): string {
  * is about 0.5 MB; `{ embd: 256, layers: 4 }` is about 11 MB.
  */
 export function tinyModel(options: TinyModelOptions = {}): Promise<string> {
-  const o = { layers: options.layers ?? 2, embd: options.embd ?? 64, heads: options.heads ?? 4, seed: options.seed ?? 1 };
-  const key = `l${o.layers}-e${o.embd}-h${o.heads}-s${o.seed}`;
+  const o = { layers: options.layers ?? 2, embd: options.embd ?? 64, heads: options.heads ?? 4, seed: options.seed ?? 1, ctx: options.ctx ?? 2048 };
+  const key = `l${o.layers}-e${o.embd}-h${o.heads}-s${o.seed}-c${o.ctx}`;
   const known = models.get(key);
   if (known !== undefined) return known;
   const made = new Promise<string>((resolve, reject) => {
     const llama = requireLlamaCpp();
     const out = join(modelsDirectory(), `tiny-${key}.gguf`);
-    const args = [TINY_GGUF_SCRIPT, out, '--layers', String(o.layers), '--embd', String(o.embd), '--heads', String(o.heads), '--seed', String(o.seed)];
+    const args = [TINY_GGUF_SCRIPT, out, '--layers', String(o.layers), '--embd', String(o.embd), '--heads', String(o.heads), '--seed', String(o.seed), '--ctx', String(o.ctx)];
     const child = spawn(llama.python, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
