@@ -25,8 +25,6 @@ async function call(routes: () => readonly Route[], method: Route['method'], pat
   return response;
 }
 
-
-
 const MAX_CONTEXTS = 1000;
 
 export function createTwinRoutesPort(options: { routes: () => readonly Route[]; experts: TwinPort['experts'] }): TwinPort {
