@@ -11,11 +11,12 @@
 //   t.teardown(() => server.stop());
 //   await fetch(`${server.url}/v1/chat/completions`, ...)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from '../../agent/util/paths.js';
+import { isExecutable } from './executables.js';
 import { freeLoopbackPort } from './real-nomad.js';
 
 /** The llama.cpp binaries of one Python environment. */
@@ -33,27 +34,10 @@ export interface LlamaCpp {
 
 export type LlamaLookup = { readonly llama: LlamaCpp; readonly reason?: undefined } | { readonly llama?: undefined; readonly reason: string };
 
-const here = dirname(fileURLToPath(import.meta.url));
 
-function findRepoRoot(): string {
-  for (let dir = here; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return here;
-  }
-}
-
-const REPO = findRepoRoot();
+const REPO = repoRoot();
 export const INSTALL_SCRIPT = join(REPO, 'testing', 'python', 'install.sh');
 export const TINY_GGUF_SCRIPT = join(REPO, 'testing', 'python', 'make-tiny-gguf.py');
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** HEARTH_PY_VENV, else what install.sh reports as already built (it never builds from here). */
 function locateVenv(env: NodeJS.ProcessEnv): { venv: string } | { reason: string } {

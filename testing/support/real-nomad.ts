@@ -10,12 +10,13 @@
 //   ... real.nomadAddr, real.consulAddr ...
 //   t.deepEqual(real.consulProblems(), []);
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { createSimulator, type Simulator } from '../sim/index.js';
+import { repoRoot } from '../../agent/util/paths.js';
+import { isExecutable, onPath } from './executables.js';
 
 export interface NomadLogLine {
   readonly level: string;
@@ -55,32 +56,8 @@ export interface RealNomadOptions {
   readonly env?: Record<string, string>;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir !== '' && isExecutable(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
 
 /** The nearest directory above this file holding package.json: the repository root (dist/ has none). */
-function findRepoRoot(): string {
-  for (let dir = here; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return here;
-  }
-}
-
 export type BinaryLookup = { readonly path: string } | { readonly path?: undefined; readonly reason: string };
 
 /** HEARTH_NOMAD_BIN, else `nomad` on PATH, else `../shared/bin/nomad` beside the repository root. */
@@ -91,7 +68,7 @@ export function findNomadBinary(env: NodeJS.ProcessEnv = process.env): BinaryLoo
   }
   const found = onPath('nomad');
   if (found !== undefined) return { path: found };
-  const shared = resolve(findRepoRoot(), '..', 'shared', 'bin', 'nomad');
+  const shared = resolve(repoRoot(), '..', 'shared', 'bin', 'nomad');
   if (isExecutable(shared)) return { path: shared };
   return { reason: `no Nomad binary (HEARTH_NOMAD_BIN unset, no nomad on PATH, none at ${shared})` };
 }
