@@ -32,6 +32,12 @@ export interface HealthTiming {
   readonly check_interval_s: number;
 }
 
+/**
+ * How long a task with a service stays up after its service is deregistered,
+ * so routers and clients that read Consul stop sending before it is killed.
+ */
+export const SERVICE_SHUTDOWN_DELAY = seconds(5);
+
 /** A rolling update that waits for checks; the deadline allows for the model load. */
 export function buildUpdate(timing: HealthTiming): UpdateStrategy {
   return {

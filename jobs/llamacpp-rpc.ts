@@ -2,7 +2,7 @@
 // node, and a llama-server that offloads to whichever workers are healthy.
 import { z } from 'zod';
 import type { Job, Task, TaskGroup } from '../agent/nomad/types.js';
-import { buildExpertService, buildJobShell, buildServiceRestart, buildTcpCheck, buildUpdate, commonVars, healthVars, seconds, type BuildContext } from './common.js';
+import { buildExpertService, buildJobShell, buildServiceRestart, buildTcpCheck, buildUpdate, commonVars, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
 import { launcherDest, readLauncher } from './launchers.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
 import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
@@ -60,6 +60,7 @@ function buildWorkerTask(v: LlamacppRpcVars): Task {
     ],
     Resources: { CPU: 1000, MemoryMB: v.worker_memory_mb },
     KillTimeout: seconds(v.kill_timeout_s),
+    ShutdownDelay: SERVICE_SHUTDOWN_DELAY,
     KillSignal: 'SIGTERM',
   };
 }
@@ -98,6 +99,7 @@ function buildServerTask(v: LlamacppRpcVars): Task {
     Services: [buildExpertService(v, 'llamacpp', 'llamacpp-rpc')],
     Resources: { CPU: 2000, MemoryMB: v.server_memory_mb },
     KillTimeout: seconds(v.kill_timeout_s),
+    ShutdownDelay: SERVICE_SHUTDOWN_DELAY,
     KillSignal: 'SIGTERM',
   };
 }

@@ -1,7 +1,7 @@
 // A vLLM OpenAI-compatible server on a GPU node, through the docker driver.
 import { z } from 'zod';
 import type { Job, Task } from '../agent/nomad/types.js';
-import { buildExpertService, buildJobShell, buildServiceRestart, buildUpdate, commonVars, healthVars, seconds, type BuildContext } from './common.js';
+import { buildExpertService, buildJobShell, buildServiceRestart, buildUpdate, commonVars, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
 import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
 
@@ -56,6 +56,7 @@ function buildTask(v: VllmExpertVars): Task {
       ],
     },
     KillTimeout: seconds(v.kill_timeout_s),
+    ShutdownDelay: SERVICE_SHUTDOWN_DELAY,
     KillSignal: 'SIGTERM',
   };
 }

@@ -4,7 +4,7 @@
 // are read back from its server-sent-event stream.
 import { HearthError } from '../errors.js';
 import type { Route, RouteRequest, RouteResponse } from '../http-api/route.js';
-import type { TurnEvent } from '../twin/events.js';
+import { readTurnEvents } from '../twin/sse-frames.js';
 import type { AskOptions, TwinPort } from './twin-port.js';
 
 async function call(routes: () => readonly Route[], method: Route['method'], path: string, params: Record<string, string>, body: unknown, signal: AbortSignal): Promise<RouteResponse> {
@@ -23,21 +23,6 @@ async function call(routes: () => readonly Route[], method: Route['method'], pat
     throw new HearthError('HEARTH_ERR_UNREACHABLE', message ?? `The twin answered ${response.status}.`);
   }
   return response;
-}
-
-/** TurnEvents from the twin's SSE frames (`event: type` / `data: {json}`). */
-async function* turnEvents(stream: AsyncIterable<string | Buffer>): AsyncIterable<TurnEvent> {
-  let pending = '';
-  for await (const chunk of stream) {
-    pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    let end: number;
-    while ((end = pending.indexOf('\n\n')) >= 0) {
-      const frame = pending.slice(0, end);
-      pending = pending.slice(end + 2);
-      const data = frame.split('\n').find((line) => line.startsWith('data: '));
-      if (data !== undefined) yield JSON.parse(data.slice(6)) as TurnEvent;
-    }
-  }
 }
 
 const MAX_CONTEXTS = 1000;
@@ -59,7 +44,7 @@ export function createTwinRoutesPort(options: { routes: () => readonly Route[]; 
       const question = ask.expert === undefined ? text : `(for the ${ask.expert} expert) ${text}`;
       const response = await call(options.routes, 'POST', '/api/v1/conversations/:id/messages', { id }, { text: question }, ask.signal);
       if (response.stream === undefined) throw new HearthError('HEARTH_ERR_INTERNAL', 'The twin answered a message without a stream.');
-      yield* turnEvents(response.stream);
+      yield* readTurnEvents(response.stream);
     },
   };
 }

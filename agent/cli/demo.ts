@@ -1,7 +1,9 @@
 // hearth demo [--nodes N]: a simulated Nomad + Consul cluster (testing/sim,
 // not real Nomad or Consul) with one agent per simulated node, each on the
-// node's own loopback address, until Ctrl-C.
-import { mkdtempSync, rmSync } from 'node:fs';
+// node's own loopback address, and one expert to chat with (demo-expert.ts),
+// until Ctrl-C.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +14,7 @@ import { createDaemon, type Daemon } from '../daemon/daemon.js';
 import { createConsulClient } from '../consul/client.js';
 import { EXIT_OK, type CliIo } from './command.js';
 import { createSimulator, type Simulator } from '../../testing/sim/index.js';
+import { startDemoExpert, type DemoExpert } from './demo-expert.js';
 
 const AGENT_PORT = 8000;
 
@@ -22,12 +25,12 @@ interface DemoNode {
   readonly consulAddr: string;
 }
 
-async function startAgent(node: DemoNode, stateDir: string, log: Logger): Promise<{ daemon: Daemon; url: string }> {
+async function startAgent(node: DemoNode, stateDir: string, token: string, log: Logger): Promise<{ daemon: Daemon; url: string }> {
   // Port 8000 on the node's own address; another program holding it moves this agent to a free port.
   for (const port of [AGENT_PORT, 0]) {
     const config = configSchema.parse({
       node: { name: node.name, address: node.address },
-      api: { listen: `${node.address}:${port}` },
+      api: { listen: `${node.address}:${port}`, token },
       nomad: { addr: node.nomadAddr },
       consul: { addr: node.consulAddr },
       power: { enabled: false },
@@ -45,15 +48,15 @@ async function startAgent(node: DemoNode, stateDir: string, log: Logger): Promis
   throw internalError('the agent was not started on port 8000 nor on a free port');
 }
 
-/** A passing `prima-api-demo` entry on the first node, so `hearth experts` has something to show (nothing listens on it). */
-async function registerDemoExpert(node: DemoNode, log: Logger): Promise<void> {
+/** A passing `prima-api-general` entry on the first node for the demo expert, so `hearth experts` and `hearth chat` find it. */
+async function registerDemoExpert(node: DemoNode, port: number, log: Logger): Promise<void> {
   const consul = createConsulClient({ addr: node.consulAddr, log });
   try {
     await consul.registerService({
-      id: 'prima-api-demo-1',
-      name: 'prima-api-demo',
+      id: 'prima-api-general-1',
+      name: 'prima-api-general',
       address: node.address,
-      port: 9000,
+      port,
       tags: ['demo'],
       checks: [{ kind: 'ttl', ttl: '24h', status: 'passing' }],
     });
@@ -82,7 +85,7 @@ function onHost(url: string, host: string): string {
   return parsed.origin;
 }
 
-function usage(nomadAddr: string, consulAddr: string, agents: readonly { node: DemoNode; url: string }[], logFile: string): string {
+function usage(nomadAddr: string, consulAddr: string, agents: readonly { node: DemoNode; url: string }[], logFile: string, expert: DemoExpert, tokenFile: string): string {
   const env = `NOMAD_ADDR=${nomadAddr} CONSUL_HTTP_ADDR=${consulAddr}`;
   const first = agents[0]?.url ?? '';
   return [
@@ -92,7 +95,8 @@ function usage(nomadAddr: string, consulAddr: string, agents: readonly { node: D
     `  Consul  ${consulAddr}`,
     ...agents.map((a) => `  agent   ${a.url}  (node ${a.node.name})`),
     `  agent logs: ${logFile}`,
-    `  a stand-in expert prima-api-demo is registered on ${agents[0]?.node.name ?? 'the first node'} (passing; nothing listens on it)`,
+    `  expert  prima-api-general on ${agents[0]?.node.name ?? 'the first node'}: ${expert.kind}`,
+    `  API token (every agent): in ${tokenFile}`,
     '',
     'Try:',
     `  ${env} hearth status`,
@@ -100,6 +104,8 @@ function usage(nomadAddr: string, consulAddr: string, agents: readonly { node: D
     `  curl ${first}/api/v1/status`,
     `  curl ${first}/health`,
     `  curl ${first}/metrics`,
+    `  HEARTH_API_TOKEN=$(cat ${tokenFile}) hearth chat --agent ${first}`,
+    `  HEARTH_API_TOKEN=$(cat ${tokenFile}) hearth chat --agent ${first} -m "hello, who are you?"`,
     '',
     'Press Ctrl-C to stop.',
     '',
@@ -116,20 +122,26 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const log = createLogger({ level: 'info', destination: (await import('pino')).pino.destination({ dest: logFile, sync: false }) });
   const { sim, nomadAddr, consulAddr } = await startSimulator(count);
   const agents: { node: DemoNode; url: string; daemon: Daemon }[] = [];
+  const token = randomBytes(24).toString('hex');
+  const tokenFile = join(dir, 'api-token');
+  writeFileSync(tokenFile, token + '\n', { mode: 0o600 });
+  let expert: DemoExpert | undefined;
   try {
     for (const node of sim.control.nodes()) {
       // Each simulated node answers on its own address too, as that node's local Nomad and Consul agents.
       const demoNode: DemoNode = { name: node.name, address: node.address, nomadAddr: onHost(nomadAddr, node.address), consulAddr: onHost(consulAddr, node.address) };
-      const started = await startAgent(demoNode, dir, log);
+      const started = await startAgent(demoNode, dir, token, log);
       agents.push({ node: demoNode, ...started });
     }
     const first = agents[0]?.node;
-    if (first !== undefined) await registerDemoExpert(first, log);
-    io.stdout.write(usage(nomadAddr, consulAddr, agents, logFile));
+    expert = await startDemoExpert({ host: first?.address ?? '127.0.0.1', dir, env: io.env });
+    if (first !== undefined) await registerDemoExpert(first, expert.port, log);
+    io.stdout.write(usage(nomadAddr, consulAddr, agents, logFile, expert, tokenFile));
     await io.interrupted;
     io.stdout.write('\nStopping the agents and the simulator...\n');
   } finally {
     for (const agent of agents.reverse()) await agent.daemon.stop();
+    await expert?.stop();
     await sim.stop();
     log.flush();
     rmSync(dir, { recursive: true, force: true });

@@ -18,12 +18,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   let agentUrl: string;
   if (values.agent !== undefined) {
-    try {
-      const url = new URL(values.agent);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
-    } catch {
-      throw invalidInput('--agent', 'an http(s) URL such as http://127.0.0.1:8000', values.agent, 'the command line');
-    }
+    if (!isHttpUrl(values.agent)) throw invalidInput('--agent', 'an http(s) URL such as http://127.0.0.1:8000', values.agent, 'the command line');
     agentUrl = values.agent;
   } else {
     agentUrl = formatReachableUrl(parseListenAddress(loaded.config.api.listen, `api.listen from ${describeSource(loaded, 'api.listen')}`));
@@ -41,3 +36,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

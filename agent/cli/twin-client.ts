@@ -4,6 +4,7 @@
 import { invalidInput, HearthError, type ErrorCode, ERROR_CODES } from '../errors.js';
 import { describeSource, loadConfig } from '../config/load.js';
 import { formatReachableUrl, parseListenAddress } from '../http-api/listen-address.js';
+import { readTurnEvents } from '../twin/sse-frames.js';
 import type { TurnEvent } from '../twin/events.js';
 import type { CliIo } from './command.js';
 
@@ -75,19 +76,8 @@ export async function callTwin(target: AgentTarget, method: string, path: string
 export async function* streamTurn(target: AgentTarget, conversation: string, text: string, signal: AbortSignal): AsyncIterable<TurnEvent> {
   const response = await request(target, 'POST', `/api/v1/conversations/${encodeURIComponent(conversation)}/messages`, { text }, signal);
   if (!response.ok) throw await refusal(target, response);
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = frame.split('\n').find((line) => line.startsWith('data: '));
-        if (data !== undefined) yield JSON.parse(data.slice(6)) as TurnEvent;
-      }
-    }
+    yield* readTurnEvents(response.body as unknown as AsyncIterable<Uint8Array>);
   } catch (err) {
     if (!signal.aborted) throw err;
   }

@@ -290,6 +290,7 @@ export const configSchema = z
         contextTokens: z.number().int().min(256).max(1_000_000).default(4096).describe('The context budget (tokens, estimated at 4 characters each) the history is trimmed to, oldest turns first.'),
         maxMessageChars: z.number().int().min(1).max(1_000_000).default(16_000).describe('Largest user message accepted, in characters; a longer one is refused (400).'),
         turnTimeout: duration(1000, 3_600_000).default('10m').describe('Longest one answer may take from the question to its last token, a cold start included.'),
+        maxAnswerTokens: z.number().int().min(1).max(1_000_000).optional().describe('Longest answer asked of a model (max_tokens); unset: the model server decides.'),
         recall: z.number().int().min(0).max(50).default(3).describe('Long-term memories recalled (nearest first) and given to the model with each question.'),
       })
       .strict()

@@ -18,6 +18,7 @@ import { MODULES, type AgentModule, type ModuleEntry } from './modules.js';
 import { buildAgentService } from './agent-service.js';
 import { readAgentStatus } from './agent-status.js';
 import { stopWithin } from './stop-within.js';
+import { HearthError } from '../errors.js';
 import { createEventBus } from './event-bus.js';
 
 export interface DaemonOptions {
@@ -150,7 +151,16 @@ export function createDaemon(options: DaemonOptions): Daemon {
       }),
       ...modules.flatMap((m) => m.module.routes ?? []),
     ];
-    const server: ApiServer = createApiServer({ listen, token: config.api.token, log: log.child({ module: 'api' }), routes });
+    const authenticators = modules.flatMap((m) => (m.module.authenticate === undefined ? [] : [m.module.authenticate]));
+    if (authenticators.length > 1) throw new HearthError('HEARTH_ERR_INTERNAL', 'More than one agent module brings a request authenticator.');
+    const server: ApiServer = createApiServer({
+      listen,
+      token: config.api.token,
+      log: log.child({ module: 'api' }),
+      routes,
+      upgrades: modules.flatMap((m) => m.module.upgrades ?? []),
+      ...(authenticators[0] === undefined ? {} : { authenticate: authenticators[0] }),
+    });
 
     for (const entry of modules) {
       const failure = await startModule(entry, log);

@@ -5,7 +5,7 @@
 import type { HearthConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Registry } from 'prom-client';
-import type { Route } from '../http-api/route.js';
+import type { RequestAuthenticator, Route, UpgradeRoute } from '../http-api/route.js';
 import type { PartHealth } from './health-model.js';
 import type { NodeIdentity } from './node-identity.js';
 import type { AgentBackends } from './backends.js';
@@ -30,6 +30,10 @@ export interface AgentModule {
   start(): Promise<void> | void;
   stop(): Promise<void> | void;
   readonly routes?: readonly Route[];
+  /** WebSocket endpoints (Mission Control's event stream). */
+  readonly upgrades?: readonly UpgradeRoute[];
+  /** Recognises signed-in pages; at most one module may bring one. */
+  readonly authenticate?: RequestAuthenticator;
   health?(): PartHealth;
 }
 

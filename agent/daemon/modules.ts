@@ -42,6 +42,7 @@ function moduleEntries(): readonly ModuleEntry[] {
         return createA2aModule({ config: deps.config, log: deps.log, node: deps.node, listExperts: deps.listExperts, twinRoutes: () => twin?.routes ?? [] });
       },
     },
+    { name: 'mission-control', create: async (deps) => (await import('../mission-control/module.js')).createMissionControlModule(deps) },
   ];
 }
 

@@ -89,7 +89,7 @@ async function sendStream(res: ServerResponse, response: RouteResponse, stream: 
   try {
     for await (const chunk of stream) {
       if (res.destroyed) break;
-      if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+      if (!res.write(chunk)) await waitForDrain(res);
     }
   } catch (err) {
     log.warn({ err }, 'response stream failed');
@@ -105,6 +105,19 @@ async function takeOver(res: ServerResponse, takeover: (res: ServerResponse) => 
     if (!res.headersSent) send(res, errorResponse(500, 'HEARTH_ERR_INTERNAL', 'The request failed inside the agent; see its log.'));
     else res.destroy();
   }
+}
+
+/** Resolves on 'drain' or 'close', removing the other listener so a long stream does not pile them up. */
+function waitForDrain(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function send(res: ServerResponse, response: RouteResponse): void {
@@ -185,6 +198,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const url = new URL(req.url ?? '/', 'http://agent.invalid');
     const route = upgrades.find((u) => u.path === url.pathname);
     const refuse = (status: number, code: ErrorCode, message: string) => {
+      // A client that resets the connection while it is refused must not take the process down.
+      socket.once('error', () => undefined);
       const body = JSON.stringify({ error: { code, message } });
       socket.end(`HTTP/1.1 ${status} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
     };

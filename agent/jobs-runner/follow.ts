@@ -59,7 +59,8 @@ function failJob(jobId: string, reason: string, allocs: readonly AllocationListS
 
 function describePlacementFailure(evaluation: Evaluation): string | undefined {
   const failed = evaluation.FailedTGAllocs;
-  if (failed === null || Object.keys(failed).length === 0) return undefined;
+  // Real Nomad omits FailedTGAllocs when nothing failed; other servers send null.
+  if (failed === undefined || failed === null || Object.keys(failed).length === 0) return undefined;
   const groups = Object.entries(failed).map(([group, metric]) => {
     const m = metric as { DimensionExhausted?: Record<string, number> | null; ConstraintFiltered?: Record<string, number> | null; NodesEvaluated?: number };
     const reasons = [...Object.keys(m.DimensionExhausted ?? {}), ...Object.keys(m.ConstraintFiltered ?? {})];

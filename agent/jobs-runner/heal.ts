@@ -31,7 +31,7 @@ async function decide(jobs: JobsPort, job: Job): Promise<HealAction> {
   if (current.Stop === true) return 'restarted';
   const plan = await jobs.plan(job);
   // No diff to read means no proof the job is unchanged: register (an identical register adds no version).
-  return plan.Diff !== null && plan.Diff.Type === 'None' ? 'unchanged' : 'updated';
+  return plan.Diff?.Type === 'None' ? 'unchanged' : 'updated';
 }
 
 export async function healCoreJobs(deps: { jobs: JobsPort; log: Logger }, entries: readonly CoreJobEntry[], ctx: BuildContext): Promise<HealOutcome[]> {
@@ -39,12 +39,13 @@ export async function healCoreJobs(deps: { jobs: JobsPort; log: Logger }, entrie
   const outcomes: HealOutcome[] = [];
   for (const [index, job] of rendered.entries()) {
     const template = entries[index]?.template ?? '';
-    const action = await decide(deps.jobs, job);
+    const jobs = deps.jobs.inNamespace(job.Namespace);
+    const action = await decide(jobs, job);
     if (action === 'unchanged') {
       outcomes.push({ jobId: job.ID, template, action });
       continue;
     }
-    const registered = await deps.jobs.register(job);
+    const registered = await jobs.register(job);
     deps.log.info({ jobId: job.ID, action, evalId: registered.evalId }, 'core job registered');
     outcomes.push({ jobId: job.ID, template, action, evalId: registered.evalId });
   }

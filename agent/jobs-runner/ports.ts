@@ -21,6 +21,12 @@ export interface JobsPort {
   evaluation(id: string): Promise<Evaluation>;
   /** What a task of an allocation wrote to stdout, from the start (Nomad's client filesystem API). */
   taskStdout(allocId: string, task: string): Promise<string>;
+  /**
+   * The same port for the jobs of one namespace (a job's own `Namespace`);
+   * undefined keeps the configured one. Planning or registering there first
+   * creates the namespace when Nomad does not know it.
+   */
+  inNamespace(namespace: string | undefined): JobsPort;
 }
 
 export interface ServiceHealth {

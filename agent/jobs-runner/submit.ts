@@ -29,7 +29,9 @@ export interface SubmitResult {
   readonly benchmark?: BenchmarkReport;
 }
 
-export async function submitJob(deps: SubmitDeps, job: Job, options: SubmitOptions): Promise<SubmitResult> {
+export async function submitJob(baseDeps: SubmitDeps, job: Job, options: SubmitOptions): Promise<SubmitResult> {
+  // Everything about the job is read in the job's own namespace.
+  const deps: SubmitDeps = { ...baseDeps, jobs: baseDeps.jobs.inNamespace(job.Namespace) };
   const registered = await deps.jobs.register(job);
   const current = await deps.jobs.read(job.ID);
   const version = current?.Version ?? 0;

@@ -15,6 +15,7 @@ import {
 import { createNomadConnection, type NomadConnectionOptions } from './connection.js';
 import { createEventsApi, type EventsApi } from './event-stream.js';
 import { createJobsApi, type JobsApi } from './jobs.js';
+import { createNamespacesApi, type NamespacesApi } from './namespaces.js';
 import type { Evaluation } from './types.js';
 import { waitForEvaluation, type WaitForEvaluationOptions } from './wait-for-evaluation.js';
 
@@ -25,6 +26,7 @@ export interface NomadClientOptions extends NomadConnectionOptions {
 
 export interface NomadClient {
   readonly jobs: JobsApi;
+  readonly namespaces: NamespacesApi;
   readonly evaluations: EvaluationsApi;
   readonly allocations: AllocationsApi;
   readonly nodes: NodesApi;
@@ -41,6 +43,7 @@ export function createNomadClient(options: NomadClientOptions): NomadClient {
   const evaluations = createEvaluationsApi(conn);
   return {
     jobs: createJobsApi(conn),
+    namespaces: createNamespacesApi(conn),
     evaluations,
     allocations: createAllocationsApi(conn),
     nodes: createNodesApi(conn),

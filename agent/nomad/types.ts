@@ -249,7 +249,7 @@ export interface JobListStub {
   Stop: boolean;
   Status: JobStatus;
   StatusDescription: string;
-  JobSummary: JobSummary | null;
+  JobSummary?: JobSummary | null;
   Meta?: Record<string, string>;
   CreateIndex: number;
   ModifyIndex: number;
@@ -271,7 +271,7 @@ export interface JobSummary {
   JobID: string;
   Namespace: string;
   Summary: Record<string, TaskGroupSummary>;
-  Children: { Pending: number; Running: number; Dead: number } | null;
+  Children?: { Pending: number; Running: number; Dead: number } | null;
   CreateIndex: number;
   ModifyIndex: number;
 }
@@ -287,12 +287,12 @@ export interface ScalingRequest {
 }
 
 export interface ScalingEvent {
-  Count: number | null;
+  Count?: number | null;
   PreviousCount: number;
   Message: string;
   Error: boolean;
-  Meta: Record<string, unknown> | null;
-  EvalID: string | null;
+  Meta?: Record<string, unknown> | null;
+  EvalID?: string | null;
   Time: number;
   CreateIndex: number;
 }
@@ -303,7 +303,7 @@ export interface TaskGroupScaleStatus {
   Running: number;
   Healthy: number;
   Unhealthy: number;
-  Events: ScalingEvent[] | null;
+  Events?: ScalingEvent[] | null;
 }
 
 export interface JobScaleStatus {
@@ -331,9 +331,9 @@ export interface TaskState {
   State: 'pending' | 'running' | 'dead';
   Failed: boolean;
   Restarts: number;
-  LastRestart: string | null;
-  StartedAt: string | null;
-  FinishedAt: string | null;
+  LastRestart?: string | null;
+  StartedAt?: string | null;
+  FinishedAt?: string | null;
   Events: TaskEvent[];
 }
 
@@ -355,8 +355,8 @@ export interface AllocationListStub {
   DesiredDescription: string;
   ClientStatus: AllocClientStatus;
   ClientDescription: string;
-  TaskStates: Record<string, TaskState> | null;
-  DeploymentStatus: { Healthy: boolean | null; Timestamp: string; Canary: boolean } | null;
+  TaskStates?: Record<string, TaskState> | null;
+  DeploymentStatus?: { Healthy?: boolean | null; Timestamp: string; Canary: boolean } | null;
   FollowupEvalID: string;
   CreateIndex: number;
   ModifyIndex: number;
@@ -378,8 +378,8 @@ export interface Evaluation {
   DeploymentID: string;
   Status: EvalStatus;
   StatusDescription: string;
-  FailedTGAllocs: Record<string, unknown> | null;
-  QueuedAllocations: Record<string, number> | null;
+  FailedTGAllocs?: Record<string, unknown> | null;
+  QueuedAllocations?: Record<string, number> | null;
   BlockedEval: string;
   CreateIndex: number;
   ModifyIndex: number;
@@ -406,9 +406,9 @@ export interface NodeListStub {
 }
 
 export interface PlanResponse {
-  Annotations: { DesiredTGUpdates: Record<string, Record<string, number>> } | null;
-  Diff: JobDiff | null;
-  FailedTGAllocs: Record<string, unknown> | null;
+  Annotations?: { DesiredTGUpdates: Record<string, Record<string, number>> } | null;
+  Diff?: JobDiff | null;
+  FailedTGAllocs?: Record<string, unknown> | null;
   JobModifyIndex: number;
   NextPeriodicLaunch: string;
   Warnings: string;
@@ -420,22 +420,22 @@ export interface FieldDiff {
   Name: string;
   Old: string;
   New: string;
-  Annotations: string[] | null;
+  Annotations?: string[] | null;
 }
 
 export interface ObjectDiff {
   Type: 'None' | 'Added' | 'Deleted' | 'Edited';
   Name: string;
-  Fields: FieldDiff[] | null;
-  Objects: ObjectDiff[] | null;
+  Fields?: FieldDiff[] | null;
+  Objects?: ObjectDiff[] | null;
 }
 
 export interface JobDiff {
   Type: 'None' | 'Added' | 'Deleted' | 'Edited';
   ID: string;
-  Fields: FieldDiff[] | null;
-  Objects: ObjectDiff[] | null;
-  TaskGroups: Array<{ Type: string; Name: string; Fields: FieldDiff[] | null; Objects: ObjectDiff[] | null; Tasks: unknown[] | null; Updates: Record<string, number> | null }> | null;
+  Fields?: FieldDiff[] | null;
+  Objects?: ObjectDiff[] | null;
+  TaskGroups?: Array<{ Type: string; Name: string; Fields?: FieldDiff[] | null; Objects?: ObjectDiff[] | null; Tasks?: unknown[] | null; Updates: Record<string, number> | null }> | null;
 }
 
 export type EventTopic = 'Job' | 'Allocation' | 'Deployment' | 'Evaluation' | 'Node' | 'Service' | '*' | (string & {});
@@ -445,7 +445,7 @@ export interface StreamEvent {
   Type: string;
   Key: string;
   Namespace: string;
-  FilterKeys: string[] | null;
+  FilterKeys?: string[] | null;
   Index: number;
   Payload: Record<string, unknown>;
 }
@@ -471,7 +471,7 @@ export interface QueryResult<T> {
 
 export interface JobValidateResponse {
   DriverConfigValidated: boolean;
-  ValidationErrors: string[] | null;
+  ValidationErrors?: string[] | null;
   Error: string;
   Warnings: string;
 }
@@ -493,8 +493,8 @@ export interface NodeDetail {
   Status: NodeListStub['Status'];
   SchedulingEligibility: NodeListStub['SchedulingEligibility'];
   Drain: boolean;
-  Attributes: Record<string, string> | null;
-  Meta: Record<string, string> | null;
+  Attributes?: Record<string, string> | null;
+  Meta?: Record<string, string> | null;
   Drivers: NodeListStub['Drivers'];
   CreateIndex: number;
   ModifyIndex: number;

@@ -3,6 +3,8 @@
 export interface Channel<T> extends AsyncIterable<T> {
   push(value: T): void;
   end(): void;
+  /** Takes every value already waiting, so a consumer can write them in one go. */
+  drain(): T[];
 }
 
 export function createChannel<T>(): Channel<T> {
@@ -25,6 +27,9 @@ export function createChannel<T>(): Channel<T> {
         waiting = undefined;
         resolve({ value: undefined, done: true });
       }
+    },
+    drain() {
+      return buffer.splice(0, buffer.length);
     },
     [Symbol.asyncIterator]() {
       return {

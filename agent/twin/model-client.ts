@@ -66,8 +66,8 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       const known = new Set(tools.map((t) => t.name));
       const guard = createLeakGuard(known);
       let stream;
-      try {
-        stream = await clientFor(request.baseUrl).chat.completions.create(
+      const create = () =>
+        clientFor(request.baseUrl).chat.completions.create(
           {
             model: request.model,
             messages: request.messages as ChatCompletionMessageParam[],
@@ -79,6 +79,14 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
           },
           { signal: request.signal },
         );
+      try {
+        try {
+          stream = await create();
+        } catch (err) {
+          // A kept-alive connection the server had just closed fails before anything was sent back: ask once more.
+          if (request.signal.aborted || (err as { status?: unknown }).status !== undefined || !(err instanceof OpenAI.APIConnectionError) || err instanceof OpenAI.APIConnectionTimeoutError) throw err;
+          stream = await create();
+        }
       } catch (err) {
         throw modelError(request.baseUrl, err, request.signal);
       }
@@ -114,6 +122,8 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       } catch (err) {
         throw modelError(request.baseUrl, err, request.signal);
       }
+      // The openai stream ends quietly when its signal aborts; a cancelled answer is not a complete one.
+      if (request.signal.aborted) throw modelError(request.baseUrl, request.signal.reason, request.signal);
       const rest = guard.end();
       if (rest.text !== '') yield { type: 'delta', text: rest.text };
       const toolCalls: ModelToolCall[] = [...calls.entries()]

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentModule, ModuleDeps } from '../daemon/module-contract.js';
 import type { Route } from '../http-api/route.js';
-import { createToolInvoker } from '../tools/invoke.js';
+import { createHands, type DiscoveredExpert, type Hands } from '../tools/hands.js';
+import { createToolInvoker, type ToolInvoker } from '../tools/invoke.js';
 import { boundTools } from '../tools/registry.js';
 import { repoPath } from '../util/paths.js';
 import { openApprovalStore, type ApprovalStore } from './approvals/store.js';
@@ -13,6 +14,8 @@ import { toExperts } from './experts.js';
 import { createConversationStore } from './memory/conversations.js';
 import { openMemoryDatabase, type MemoryDatabase } from './memory/database.js';
 import { createLongTermMemory } from './memory/long-term.js';
+import { createRecall } from './memory/recall.js';
+import { createRemoteEmbedder, type RemoteEmbedder } from './memory/remote-embedder.js';
 import { exportMemory, importMemory, parseMemoryFile } from './memory/memory-file.js';
 import { createModelClient } from './model-client.js';
 import { createPowerPort } from './power-port.js';
@@ -25,18 +28,35 @@ export interface TwinModuleOptions {
   readonly powerRoutes?: () => readonly Route[];
 }
 
+/** Discovery rows as the cluster tools read them (name, address, port, health, node). */
+function toDiscovered(rows: readonly unknown[]): DiscoveredExpert[] {
+  const out: DiscoveredExpert[] = [];
+  for (const row of rows) {
+    const r = row as Record<string, unknown>;
+    if (typeof r['name'] !== 'string' || typeof r['address'] !== 'string' || typeof r['port'] !== 'number') continue;
+    out.push({ name: r['name'], address: r['address'], port: r['port'], health: typeof r['health'] === 'string' ? r['health'] : 'unknown', ...(typeof r['node'] === 'string' ? { node: r['node'] } : {}) });
+  }
+  return out;
+}
+
 export function promptsDir(configured: string | undefined): string {
   if (configured !== undefined) return configured;
   const bundled = repoPath('prompts');
   return existsSync(bundled) ? bundled : '/etc/hearth/prompts';
 }
 
-export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = {}): AgentModule {
+/** The twin's module; `tools()` is its tool pipeline once started (MCP serves the same one). */
+export interface TwinModule extends AgentModule {
+  tools(): ToolInvoker | undefined;
+}
+
+export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = {}): TwinModule {
   const settings = deps.config.twin;
   let twin: Twin | undefined;
   let approvals: ApprovalStore | undefined;
   let db: MemoryDatabase | undefined;
   let prompts: PromptLibrary | undefined;
+  let hands: Hands | undefined;
   let routes: Route[] = [];
   const power = options.powerRoutes === undefined ? undefined : createPowerPort(options.powerRoutes);
 
@@ -59,12 +79,13 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
   };
 
   return {
+    tools: () => twin?.tools(),
     routes: lazy(),
     health: () => {
       if (!settings.enabled) return { ok: true };
-      if (twin === undefined) return { ok: false, reason: 'the twin is not started' };
-      const problems = prompts?.problems() ?? [];
-      return problems.length === 0 ? { ok: true } : { ok: false, reason: `persona files refused: ${problems.map((p) => p.message).join('; ')}` };
+      // A refused persona file keeps its previous version in use; it is reported by GET /api/v1/prompts and the log,
+      // and does not make the agent unhealthy.
+      return twin === undefined ? { ok: false, reason: 'the twin is not started' } : { ok: true };
     },
     async start() {
       if (!settings.enabled) {
@@ -84,7 +105,21 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         log: deps.log.child({ part: 'approvals' }),
         onChange: (approval) => deps.events.publish({ topic: 'approval', approval }),
       });
-      const experts = () => toExperts(deps.listExperts(), (kind) => library.get(kind)?.description);
+      const listed = () => toExperts(deps.listExperts(), (kind) => library.get(kind)?.description);
+      // Embedding experts embed memories; they are not asked questions.
+      const experts = () => listed().filter((e) => !e.kind.startsWith('embed'));
+      const embedders = new Map<string, RemoteEmbedder>();
+      const embedder = (): RemoteEmbedder | undefined => {
+        const found = listed().find((e) => e.kind.startsWith('embed'));
+        if (found === undefined) return undefined;
+        const key = `${found.baseUrl}|${found.model ?? settings.model}`;
+        let made = embedders.get(key);
+        if (made === undefined) {
+          made = createRemoteEmbedder({ baseUrl: found.baseUrl, model: found.model ?? settings.model, name: found.name });
+          embedders.set(key, made);
+        }
+        return made;
+      };
       const clusterName = deps.node.name;
       const built = createTwin({
         settings: {
@@ -95,9 +130,11 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
           maxMessageChars: settings.maxMessageChars,
           turnTimeoutMs: settings.turnTimeout,
           recall: settings.recall,
+          ...(settings.maxAnswerTokens === undefined ? {} : { maxAnswerTokens: settings.maxAnswerTokens }),
         },
         conversations,
         longTerm,
+        recall: createRecall({ longTerm, embedder, log: deps.log.child({ part: 'recall' }) }),
         prompts: library,
         experts,
         routerUrl: () => {
@@ -109,10 +146,16 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         client: createModelClient(),
         ...(power === undefined ? {} : { powerState: (service: string) => power.state(service) }),
         publish: (event) => deps.events.publish(event),
+        onConversationEnded: (conversationId) => {
+          hands?.closeConversation({ kind: 'twin', conversationId }).catch((err: unknown) => deps.log.warn({ err, conversationId }, 'conversation tools not closed'));
+        },
         log: deps.log,
       });
+      hands = createHands({ config: deps.config, log: deps.log.child({ part: 'hands' }), listExperts: () => toDiscovered(deps.listExperts()) });
+      const cluster = hands;
       built.attachTools(createToolInvoker({
         tools: boundTools({
+          hands: cluster.deps,
           routing: { experts },
           ...(power === undefined ? {} : { power }),
           twinState: {
@@ -159,6 +202,8 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
       twin = undefined;
       approvals?.stop();
       approvals = undefined;
+      await hands?.stop();
+      hands = undefined;
       prompts?.stop();
       prompts = undefined;
       db?.close();

@@ -9,7 +9,7 @@ import type { MemoryFile } from './memory/memory-file.js';
 import type { LongTermMemory } from './memory/long-term.js';
 import type { ConversationStore } from './memory/conversations.js';
 import type { PromptLibrary, PromptValues } from './prompts.js';
-import type { Twin } from './twin.js';
+import type { Twin, TurnStream } from './twin.js';
 
 export interface TwinRouteDeps {
   readonly twin: Twin;
@@ -41,8 +41,13 @@ export function sseFrame(event: TurnEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-async function* sse(events: AsyncIterable<TurnEvent>): AsyncIterable<string> {
-  for await (const event of events) yield sseFrame(event);
+/** One write per burst: the events already waiting go out with the one that woke the writer. */
+async function* sse(events: TurnStream): AsyncIterable<string> {
+  for await (const event of events) {
+    let frames = sseFrame(event);
+    for (const more of events.drain()) frames += sseFrame(more);
+    yield frames;
+  }
 }
 
 const json = (status: number, body: unknown): RouteResponse => ({ status, json: body });

@@ -41,6 +41,8 @@ export interface TurnDeps {
   readonly modelFor: (expert: Expert) => string;
   readonly powerState?: (service: string) => Promise<ExpertPowerState | undefined>;
   readonly now?: () => number;
+  /** max_tokens of every model request; unset: the server decides. */
+  readonly maxTokens?: number;
   /** Rounds of tool calls one answer may take. */
   readonly maxToolRounds?: number;
 }
@@ -124,30 +126,20 @@ export async function runTurn(plan: TurnPlan, deps: TurnDeps, emit: (event: Turn
     // 2. The expert answers.
     if (target === undefined) return await fallBack(plan, deps, emit, delta, summary, 'the chosen expert is no longer listed', 'unknown', () => finish, (name) => (answeredBy = name));
     answeredBy = target.name;
-    const power = await readPower(deps, target.name);
-    let waking = power?.state === 'asleep' || power?.state === 'waking';
-    if (waking) {
-      summary['wake'] = { expert: target.name, state: 'waking' };
-      emit({ type: 'wake', turnId, expert: target.name, state: 'waking', phases: [] });
-    }
+    const wake = await watchWake(deps, target.name, turnId, emit, summary);
     try {
       await streamAnswer(plan, deps, { baseUrl: target.baseUrl, model: deps.modelFor(target), messages: plan.messagesFor({ persona: 'expert', expert: target }), withTools: false }, emit, (text) => {
-        if (waking) {
-          waking = false;
-          void reportAwake(deps, target!, turnId, emit, summary);
-        }
+        wake.answered();
         delta(text);
       }, summary);
     } catch (err) {
       if (plan.signal.aborted) return finish('interrupted');
-      if (waking) {
-        const phases = (await readPower(deps, target.name))?.phases ?? [];
-        emit({ type: 'wake', turnId, expert: target.name, state: 'failed', phases });
-      }
+      await wake.failed();
       if (sent !== '') return fail(err);
       log.warn({ err, expert: target.name }, 'expert failed; falling back to the router model');
       return await fallBack(plan, deps, emit, delta, summary, (err as Error).message, target.name, () => finish, (name) => (answeredBy = name));
     }
+    await wake.settled();
     return finish(plan.signal.aborted ? 'interrupted' : 'complete');
   } catch (err) {
     return fail(err);
@@ -167,10 +159,38 @@ async function readPower(deps: TurnDeps, service: string): Promise<ExpertPowerSt
   }
 }
 
-async function reportAwake(deps: TurnDeps, expert: Expert, turnId: string, emit: (e: TurnEvent) => void, summary: Record<string, unknown>) {
-  const phases = (await readPower(deps, expert.name))?.phases ?? [];
-  summary['wake'] = { expert: expert.name, state: 'awake', phases };
-  emit({ type: 'wake', turnId, expert: expert.name, state: 'awake', phases });
+/**
+ * Before a model call: when the service is asleep (or waking), says so; the call's own connection wakes it.
+ * `answered()` on the first token reports it awake with the cold start's phases; `failed()` when the call failed.
+ */
+async function watchWake(deps: TurnDeps, service: string, turnId: string, emit: (e: TurnEvent) => void, summary: Record<string, unknown>) {
+  const power = await readPower(deps, service);
+  let waking = power?.state === 'asleep' || power?.state === 'waking';
+  if (waking) {
+    summary['wake'] = { expert: service, state: 'waking' };
+    emit({ type: 'wake', turnId, expert: service, state: 'waking', phases: [] });
+  }
+  let reported: Promise<void> = Promise.resolve();
+  return {
+    answered() {
+      if (!waking) return;
+      waking = false;
+      reported = (async () => {
+        const phases = (await readPower(deps, service))?.phases ?? [];
+        summary['wake'] = { expert: service, state: 'awake', phases };
+        emit({ type: 'wake', turnId, expert: service, state: 'awake', phases });
+      })();
+    },
+    async failed() {
+      await reported;
+      if (!waking) return;
+      waking = false;
+      const phases = (await readPower(deps, service))?.phases ?? [];
+      summary['wake'] = { expert: service, state: 'failed', phases };
+      emit({ type: 'wake', turnId, expert: service, state: 'failed', phases });
+    },
+    settled: () => reported,
+  };
 }
 
 type RouterResult = { kind: 'answered' } | { kind: 'routed'; expert: string };
@@ -188,6 +208,7 @@ async function askRouter(
   const router = plan.router!;
   const messages = plan.messagesFor({ persona: 'router' });
   let routedTo: string | undefined;
+  const wake = await watchWake(deps, router.name, plan.turnId, emit, summary);
   const outcome = await streamAnswer(
     plan,
     deps,
@@ -198,9 +219,17 @@ async function askRouter(
       emit({ type: 'routed', turnId: plan.turnId, expert, stage: 'router-model', reason, decisionMs });
     } },
     emit,
-    delta,
+    (text) => {
+      wake.answered();
+      delta(text);
+    },
     summary,
-  );
+  ).catch(async (err: unknown) => {
+    await wake.failed();
+    throw err;
+  });
+  wake.answered();
+  await wake.settled();
   if (routedTo !== undefined) return { kind: 'routed', expert: routedTo };
   void outcome;
   const decisionMs = now() - decideStart;
@@ -255,11 +284,13 @@ async function streamAnswer(
   const messages = [...target.messages];
   const rounds = deps.maxToolRounds ?? 4;
   for (let round = 0; ; round++) {
-    let ended: { text: string; toolCalls: readonly ModelToolCall[] } | undefined;
-    for await (const event of deps.client.stream({ baseUrl: target.baseUrl, model: target.model, messages, tools: round < rounds ? tools : [], signal: plan.signal })) {
+    let ended: { text: string; toolCalls: readonly ModelToolCall[]; serverTimings?: Record<string, number> } | undefined;
+    for await (const event of deps.client.stream({ baseUrl: target.baseUrl, model: target.model, messages, tools: round < rounds ? tools : [], signal: plan.signal, ...(deps.maxTokens === undefined ? {} : { maxTokens: deps.maxTokens }) })) {
       if (event.type === 'delta') delta(event.text);
       else ended = event;
     }
+    // llama-server reports its own prompt and generation timings; they are kept with the turn.
+    if (ended !== undefined && 'serverTimings' in ended && ended.serverTimings !== undefined) summary['serverTimings'] = ended.serverTimings;
     if (ended === undefined || ended.toolCalls.length === 0 || plan.signal.aborted) return;
     messages.push({
       role: 'assistant',

@@ -12,7 +12,8 @@ import type { TurnEvent } from './events.js';
 import type { Expert } from './experts.js';
 import { createFirstStage, type FirstStage } from './first-stage.js';
 import type { ConversationStore, ConversationSummary, TurnRecord } from './memory/conversations.js';
-import type { LongTermMemory } from './memory/long-term.js';
+import type { LongTermMemory, MemoryHit } from './memory/long-term.js';
+import type { Recall } from './memory/recall.js';
 import type { ModelClient } from './model-client.js';
 import type { PromptLibrary } from './prompts.js';
 import { runTurn, type ExpertPowerState } from './turn.js';
@@ -25,12 +26,15 @@ export interface TwinSettings {
   readonly maxMessageChars: number;
   readonly turnTimeoutMs: number;
   readonly recall: number;
+  readonly maxAnswerTokens?: number;
 }
 
 export interface TwinDeps {
   readonly settings: TwinSettings;
   readonly conversations: ConversationStore;
   readonly longTerm: LongTermMemory;
+  /** Recall through the embedding expert; without it, the local embedder. */
+  readonly recall?: Recall;
   readonly prompts: PromptLibrary;
   readonly experts: () => readonly Expert[];
   /** The router model's base URL now (config, or an expert discovery lists). */
@@ -40,8 +44,15 @@ export interface TwinDeps {
   readonly invoker?: ToolInvoker;
   readonly powerState?: (service: string) => Promise<ExpertPowerState | undefined>;
   readonly publish: (event: BusEvent) => void;
+  /** Told when a conversation ends, so what its tools hold (a browser context) is let go. */
+  readonly onConversationEnded?: (conversationId: string) => void;
   readonly log: Logger;
   readonly clock?: () => Date;
+}
+
+/** A turn's events; `drain()` takes those already waiting (a stream writer batches them). */
+export interface TurnStream extends AsyncIterable<TurnEvent> {
+  drain(): TurnEvent[];
 }
 
 export interface Twin {
@@ -55,7 +66,7 @@ export interface Twin {
    * Starts a turn and returns its events. Bad input (not text, too long, unknown conversation) throws
    * before anything starts. A turn already running in the conversation is interrupted.
    */
-  send(conversationId: string, text: unknown, options?: { signal?: AbortSignal }): AsyncIterable<TurnEvent>;
+  send(conversationId: string, text: unknown, options?: { signal?: AbortSignal }): TurnStream;
   /** Resolves once every turn in flight has ended. */
   idle(): Promise<void>;
   memorySummary(): { shortTerm: { conversation: string; turns: number }[]; longTerm: number };
@@ -103,6 +114,7 @@ export function createTwin(deps: TwinDeps): Twin {
       deps.conversations.require(id);
       inFlight.get(id)?.controller.abort(new Error('conversation deleted'));
       deps.conversations.remove(id);
+      deps.onConversationEnded?.(id);
       deps.publish({ topic: 'conversation', conversationId: id, change: 'deleted' });
     },
     send(conversationId, text, options = {}) {
@@ -135,7 +147,7 @@ export function createTwin(deps: TwinDeps): Twin {
       const history = deps.conversations.shortTerm(conversationId, deps.settings.shortTermTurns);
       const experts = deps.experts();
       const router = deps.routerUrl();
-      const memories = deps.settings.recall > 0 ? deps.longTerm.search(question, deps.settings.recall) : [];
+      let memories: MemoryHit[] = [];
       const toolNames = invoker.list().map((t) => t.name).join(', ');
       const date = clock().toISOString().slice(0, 10);
 
@@ -172,6 +184,13 @@ export function createTwin(deps: TwinDeps): Twin {
             resolve();
           }),
         );
+        if (deps.settings.recall > 0) {
+          try {
+            memories = deps.recall === undefined ? deps.longTerm.search(question, deps.settings.recall) : (await deps.recall.search(question, deps.settings.recall, controller.signal)).hits;
+          } catch (err) {
+            deps.log.warn({ err }, 'long-term memory not recalled');
+          }
+        }
         const outcome = await runTurn(
           {
             conversationId,
@@ -189,6 +208,7 @@ export function createTwin(deps: TwinDeps): Twin {
             invoker,
             log: deps.log,
             modelFor: (expert) => expert.model ?? deps.settings.model,
+            ...(deps.settings.maxAnswerTokens === undefined ? {} : { maxTokens: deps.settings.maxAnswerTokens }),
             ...(deps.powerState === undefined ? {} : { powerState: deps.powerState }),
           },
           emit,
@@ -200,7 +220,10 @@ export function createTwin(deps: TwinDeps): Twin {
           }
           const facts = factsToKeep(question);
           for (const fact of facts) deps.longTerm.add(fact, `conversation ${conversationId}`, clock());
-          if (facts.length > 0) deps.publish({ topic: 'memory', change: 'added' });
+          if (facts.length > 0) {
+            deps.publish({ topic: 'memory', change: 'added' });
+            void deps.recall?.backfill();
+          }
         } catch (err) {
           deps.log.error({ err, conversationId }, 'turn not stored');
         }

@@ -1,7 +1,7 @@
 // The agent as a real process against the simulator (and real Nomad/Consul when on PATH).
 import test from 'ava';
 import { hearthVersion } from '../../agent/version.js';
-import { availableBackends } from './backend.js';
+import { availableBackends, type BackendKind } from './backend.js';
 import { useAgent, useCluster, waitForHealth } from './fixtures.js';
 import { passCheck, readCatalogService, registerExpert } from './consul-http.js';
 import { waitFor } from '../support/wait-for.js';
@@ -12,8 +12,11 @@ skipAll('real Nomad/Consul', realSkipReason);
 
 const TOKEN = 'it-api-token-5be1c0d7';
 
+// Each real case starts its own Nomad agent: one at a time, so a small machine is not swamped.
+const testFor = (kind: BackendKind) => (kind === 'real' ? test.serial : test);
+
 for (const kind of kinds) {
-  test(`[${kind}] the agent registers itself as hearth-agent with its version and node in Meta, and its check passes`, async (t) => {
+  testFor(kind)(`[${kind}] the agent registers itself as hearth-agent with its version and node in Meta, and its check passes`, async (t) => {
     const backend = await useCluster(t, kind);
     const agent = await useAgent(t, backend);
     const entry = await waitFor('hearth-agent in the catalog', async () =>
@@ -29,7 +32,7 @@ for (const kind of kinds) {
     t.pass();
   });
 
-  test(`[${kind}] the agent discovers a prima-api service once its check turns healthy`, async (t) => {
+  testFor(kind)(`[${kind}] the agent discovers a prima-api service once its check turns healthy`, async (t) => {
     const backend = await useCluster(t, kind);
     const agent = await useAgent(t, backend);
     await waitForHealth(agent, 'ok');
@@ -48,7 +51,7 @@ for (const kind of kinds) {
     t.regex(await (await fetch(`${agent.url}/metrics`)).text(), /^hearth_experts_discovered [1-9]/m);
   });
 
-  test(`[${kind}] the agent reports degraded while Consul is paused and recovers by itself when it resumes`, async (t) => {
+  testFor(kind)(`[${kind}] the agent reports degraded while Consul is paused and recovers by itself when it resumes`, async (t) => {
     const backend = await useCluster(t, kind);
     const agent = await useAgent(t, backend);
     await waitForHealth(agent, 'ok');
@@ -62,7 +65,7 @@ for (const kind of kinds) {
     t.pass();
   });
 
-  test(`[${kind}] after Consul comes back wiped the agent registers itself again`, async (t) => {
+  testFor(kind)(`[${kind}] after Consul comes back wiped the agent registers itself again`, async (t) => {
     const backend = await useCluster(t, kind);
     const agent = await useAgent(t, backend);
     const registered = () => waitFor('hearth-agent in the catalog', async () =>
@@ -76,7 +79,7 @@ for (const kind of kinds) {
     await waitForHealth(agent, 'ok');
   });
 
-  test(`[${kind}] the agent starts while Nomad is down, reports it, and recovers when Nomad returns`, async (t) => {
+  testFor(kind)(`[${kind}] the agent starts while Nomad is down, reports it, and recovers when Nomad returns`, async (t) => {
     const backend = await useCluster(t, kind);
     await backend.pauseNomad();
     const agent = await useAgent(t, backend);
@@ -86,7 +89,7 @@ for (const kind of kinds) {
     await waitForHealth(agent, 'ok');
   });
 
-  test(`[${kind}] SIGTERM deregisters the agent and it exits 0`, async (t) => {
+  testFor(kind)(`[${kind}] SIGTERM deregisters the agent and it exits 0`, async (t) => {
     const backend = await useCluster(t, kind);
     const agent = await useAgent(t, backend);
     await waitFor('hearth-agent in the catalog', async () =>
@@ -98,7 +101,7 @@ for (const kind of kinds) {
     t.regex(agent.output(), /"msg":"agent stopped"/);
   });
 
-  test(`[${kind}] SIGTERM while Consul does not answer still stops the agent with exit 0`, async (t) => {
+  testFor(kind)(`[${kind}] SIGTERM while Consul does not answer still stops the agent with exit 0`, async (t) => {
     const backend = await useCluster(t, kind);
     const agent = await useAgent(t, backend);
     await waitForHealth(agent, 'ok');
@@ -108,7 +111,7 @@ for (const kind of kinds) {
     t.regex(agent.output(), /"msg":"agent stopped"/);
   });
 
-  test(`[${kind}] a token-protected endpoint answers 401 without the token or with a wrong one, and 200 with it`, async (t) => {
+  testFor(kind)(`[${kind}] a token-protected endpoint answers 401 without the token or with a wrong one, and 200 with it`, async (t) => {
     const backend = await useCluster(t, kind);
     const agent = await useAgent(t, backend, { token: TOKEN });
     const refresh = (authorization?: string) =>
@@ -122,14 +125,14 @@ for (const kind of kinds) {
     t.true(Array.isArray(((await ok.json()) as { experts: unknown[] }).experts));
   });
 
-  test(`[${kind}] without a configured token a token-protected endpoint answers 403`, async (t) => {
+  testFor(kind)(`[${kind}] without a configured token a token-protected endpoint answers 403`, async (t) => {
     const backend = await useCluster(t, kind);
     const agent = await useAgent(t, backend);
     const response = await fetch(`${agent.url}/api/v1/experts/refresh`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     t.is(response.status, 403);
   });
 
-  test(`[${kind}] the agent never logs its tokens, even at debug level and when refusing one`, async (t) => {
+  testFor(kind)(`[${kind}] the agent never logs its tokens, even at debug level and when refusing one`, async (t) => {
     const backend = await useCluster(t, kind);
     const consulToken = 'it-consul-token-0c9d7e21';
     const nomadToken = 'it-nomad-token-71f2aa90';

@@ -1,6 +1,9 @@
 // Where the integration suite's Nomad and Consul come from: the simulator
-// always, and real `nomad agent -dev` + `consul agent -dev` when both
-// binaries are on PATH. Each test file runs its cases once per backend.
+// always, and real Nomad when a binary is found (testing/support/real-nomad.ts:
+// HEARTH_NOMAD_BIN, PATH, ../shared/bin) with the simulator's Consul, or real
+// `nomad agent -dev` + `consul agent -dev` when both binaries are on PATH.
+// Each test file runs its cases once per backend.
+import { realNomadSkipReason, startRealNomad } from '../support/real-nomad.js';
 import { startSimCluster, type SimNode } from '../support/sim-harness.js';
 import { findRealBinaries, startRealCluster } from './real-binaries.js';
 
@@ -25,8 +28,8 @@ export type ClusterNode = SimNode;
 
 /** The backends to run against here: the simulator, plus the real binaries when present. */
 export function availableBackends(): { kinds: BackendKind[]; realSkipReason: string | undefined } {
-  const real = findRealBinaries();
-  return real.available ? { kinds: ['simulator', 'real'], realSkipReason: undefined } : { kinds: ['simulator'], realSkipReason: real.reason };
+  const reason = realNomadSkipReason();
+  return reason === undefined ? { kinds: ['simulator', 'real'], realSkipReason: undefined } : { kinds: ['simulator'], realSkipReason: reason };
 }
 
 async function startSimulatorBackend(): Promise<ClusterBackend> {
@@ -45,7 +48,29 @@ async function startSimulatorBackend(): Promise<ClusterBackend> {
   };
 }
 
+/** Real Nomad whose Consul is the simulator's: Consul outages are the simulator's, Nomad's are the real process gone. */
+async function startRealNomadBackend(): Promise<ClusterBackend> {
+  const real = await startRealNomad();
+  const sim = real.sim;
+  if (sim === undefined) {
+    await real.stop();
+    throw new Error('real Nomad came up with a real Consul; use startRealCluster for that');
+  }
+  return {
+    kind: 'real',
+    nomadAddr: real.nomadAddr,
+    consulAddr: real.consulAddr,
+    nodes: [{ name: real.nodeName, address: '127.0.0.1', nomadAddr: real.nomadAddr, consulAddr: real.consulAddr }],
+    pauseConsul: () => sim.control.pauseConsul(),
+    resumeConsul: ({ wipe }) => sim.control.resumeConsul({ wipe }),
+    pauseNomad: () => real.stopNomad(),
+    resumeNomad: () => real.startNomad(),
+    stop: () => real.stop(),
+  };
+}
+
 async function startRealBackend(): Promise<ClusterBackend> {
+  if (!findRealBinaries().available) return startRealNomadBackend();
   const cluster = await startRealCluster();
   return {
     kind: 'real',

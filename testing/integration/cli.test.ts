@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { availableBackends } from './backend.js';
+import { availableBackends, type BackendKind } from './backend.js';
 import { useCluster } from './fixtures.js';
 import { HEARTH_BIN, runHearth } from './agent-process.js';
 import { passCheck, registerExpert } from './consul-http.js';
@@ -13,10 +13,14 @@ import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** A one-allocation mock_driver job (the simulator runs it without a process). */
-async function submitMockJob(nomadAddr: string, id: string): Promise<void> {
+/** A one-task job: the simulator's mock_driver, or a sleeping raw_exec task on real Nomad (which has no mock driver). */
+async function submitDemoJob(nomadAddr: string, id: string, kind: BackendKind): Promise<void> {
+  const task = kind === 'simulator'
+    ? { Name: 'main', Driver: 'mock_driver', Config: {}, Resources: { CPU: 100, MemoryMB: 64 } }
+    : { Name: 'main', Driver: 'raw_exec', Config: { command: '/bin/sh', args: ['-c', 'exec sleep 3600'] }, Resources: { CPU: 50, MemoryMB: 32 }, KillTimeout: 1_000_000_000 };
   const response = await fetch(`${nomadAddr}/v1/jobs`, {
     method: 'PUT',
-    body: JSON.stringify({ Job: { ID: id, Datacenters: ['dc1'], TaskGroups: [{ Name: 'app', Count: 1, Tasks: [{ Name: 'main', Driver: 'mock_driver', Config: {}, Resources: { CPU: 100, MemoryMB: 64 } }] }] } }),
+    body: JSON.stringify({ Job: { ID: id, Datacenters: ['dc1'], TaskGroups: [{ Name: 'app', Count: 1, Tasks: [task] }] } }),
   });
   if (!response.ok) throw new Error(`job submit answered ${response.status}: ${await response.text()}`);
 }
@@ -27,22 +31,25 @@ function tempDir(t: ExecutionContext): string {
   return dir;
 }
 
+// Each real case starts its own Nomad agent: one at a time, so a small machine is not swamped.
+const testFor = (kind: BackendKind) => (kind === 'real' ? test.serial : test);
+
 for (const kind of availableBackends().kinds) {
-  test(`[${kind}] hearth status prints the Nomad leader, nodes and jobs and the Consul services as tables`, async (t) => {
+  testFor(kind)(`[${kind}] hearth status prints the Nomad leader, nodes and jobs and the Consul services as tables`, async (t) => {
     const backend = await useCluster(t, kind);
     const env = { NOMAD_ADDR: backend.nomadAddr, CONSUL_HTTP_ADDR: backend.consulAddr };
-    if (kind === 'simulator') await submitMockJob(backend.nomadAddr, 'status-demo');
+    await submitDemoJob(backend.nomadAddr, 'status-demo', kind);
     const result = await runHearth(['status'], env);
     t.is(result.code, 0, result.stderr);
     t.regex(result.stdout, /^JOB +TYPE +STATUS$/m);
-    if (kind === 'simulator') t.regex(result.stdout, /^status-demo +service +(pending|running)$/m);
+    t.regex(result.stdout, /^status-demo +service +(pending|running)$/m);
     t.regex(result.stdout, new RegExp(`Nomad ${backend.nomadAddr} \\(leader \\S+\\)`));
     t.regex(result.stdout, /^NODE +ADDRESS +STATUS/m);
     t.regex(result.stdout, /^SERVICE +INSTANCES +PASSING +WARNING +CRITICAL/m);
     for (const node of backend.nodes) t.regex(result.stdout, new RegExp(`^${node.name} +`, 'm'));
   });
 
-  test(`[${kind}] hearth status --json prints one document with nodes, jobs and services`, async (t) => {
+  testFor(kind)(`[${kind}] hearth status --json prints one document with nodes, jobs and services`, async (t) => {
     const backend = await useCluster(t, kind);
     const result = await runHearth(['status', '--json'], { NOMAD_ADDR: backend.nomadAddr, CONSUL_HTTP_ADDR: backend.consulAddr });
     t.is(result.code, 0, result.stderr);
@@ -54,7 +61,7 @@ for (const kind of availableBackends().kinds) {
     t.true(Array.isArray(doc.consul.services));
   });
 
-  test(`[${kind}] hearth experts lists the expert services with their health, as a table and as JSON`, async (t) => {
+  testFor(kind)(`[${kind}] hearth experts lists the expert services with their health, as a table and as JSON`, async (t) => {
     const backend = await useCluster(t, kind);
     const env = { NOMAD_ADDR: backend.nomadAddr, CONSUL_HTTP_ADDR: backend.consulAddr };
     const empty = await runHearth(['experts'], env);

@@ -2,6 +2,7 @@
 // commands it prints work, and Ctrl-C stops everything with exit 0.
 import test from 'ava';
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { HEARTH_BIN, runHearth } from './agent-process.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -34,7 +35,16 @@ test('hearth demo serves three agents on a simulated cluster and stops cleanly o
   }, { timeoutMs: 30_000 });
   t.truthy(registered);
   const experts = await runHearth(['experts'], env);
-  t.regex(experts.stdout, /^prima-api-demo +\S+ +passing/m);
+  t.regex(experts.stdout, /^prima-api-general +\S+ +passing/m);
+  // The demo says which expert it serves, and hearth chat talks to it with the token the demo wrote.
+  t.regex(out, /^ {2}expert {2}prima-api-general on \S+: (a real llama-server .* tiny random-weight model|a scripted expert)/m);
+  const tokenFile = /in (\S+api-token)$/m.exec(out)?.[1] ?? '';
+  const token = (await readFile(tokenFile, 'utf8')).trim();
+  const chat = await waitFor('the twin to see the expert and answer', async () => {
+    const result = await runHearth(['chat', '--agent', agents[0]!.url, '-m', 'hello, who are you?'], { HEARTH_API_TOKEN: token });
+    return result.code === 0 && /complete · prima-api-general/.test(result.stderr) ? result : undefined;
+  }, { timeoutMs: 60_000 });
+  t.regex(chat.stderr, /\[prima-api-general/);
   child.kill('SIGINT');
   t.is(await exited, 0);
   t.regex(out, /Stopped\.\n$/);

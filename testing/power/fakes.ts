@@ -171,7 +171,7 @@ export function createFakeCluster(): FakeCluster {
           JobCreateIndex: 1,
           JobModifyIndex: 1,
           JobStopped: false,
-          TaskGroups: { [group]: { Desired: entry.count, Placed: entry.count, Running: entry.server ? entry.count : 0, Healthy: 0, Unhealthy: 0, Events: entry.events } },
+          TaskGroups: { [group]: { Desired: entry.count, Placed: entry.count, Running: entry.server ? entry.count : 0, Healthy: 0, Unhealthy: 0, Events: entry.events ?? null } },
         };
       },
       scale: async (id, request) => {

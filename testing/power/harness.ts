@@ -40,10 +40,10 @@ export interface PowerCluster {
   stop(): Promise<void>;
 }
 
-/** A simulator with one node at `address` (a loopback address of the test's own, or a veth address). */
+/** A simulator with one node at `address` (a loopback address of the test's own, or a veth address), modelling deployments as Nomad does. */
 export async function startPowerCluster(options: { address: string; log?: Logger }): Promise<PowerCluster> {
   const log = options.log ?? createSilentLogger();
-  const started = await startSimCluster({ nodes: [{ name: NODE_NAME, address: options.address }], maxCheckIntervalMs: 200, log });
+  const started = await startSimCluster({ nodes: [{ name: NODE_NAME, address: options.address }], maxCheckIntervalMs: 200, deployments: true, log });
   const { sim } = started;
   const consulAddr = started.consulAddr.replace('//127.0.0.1:', `//${options.address}:`);
   const nomad = createNomadClient({ addr: started.nomadAddr, log });

@@ -14,6 +14,8 @@ import { createDispatcher, createListener, type SimListener } from './http.js';
 import type { ConsulBridge } from './nomad/alloc-runner.js';
 import { createNomadClients } from './nomad/client.js';
 import { createJobWrites } from './nomad/jobs.js';
+import { createSimDeployments } from './nomad/deployments.js';
+import { createSimNamespaces } from './nomad/namespaces.js';
 import { createNomadGuard, createNomadRoutes } from './nomad/router.js';
 import { createScheduler } from './nomad/scheduler.js';
 import { createNomadServiceRegistry } from './nomad/service-registry.js';
@@ -36,6 +38,12 @@ export interface SimulatorOptions {
   log?: Logger;
   /** Also listen on every node's own address (same ports), answering as that node. Default true. */
   perNodeListeners?: boolean;
+  /**
+   * Model deployments as Nomad does (a new version that places allocations starts one, and a scale is
+   * refused while it runs). Default false, because tests written before it scale straight after a
+   * register; the contract suite turns it on.
+   */
+  deployments?: boolean;
 }
 
 export interface Simulator {
@@ -92,15 +100,17 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const nomadServices = createNomadServiceRegistry(store);
   const clients = createNomadClients({ store, consul: bridge, nomadServices, workDir: () => workDir, region: REGION, checkIntervalCapMs: options.maxCheckIntervalMs, onCapacityChange: () => scheduler?.capacityChanged(), log });
   scheduler = createScheduler({ store, client: clients, log });
-  const jobs = createJobWrites({ store, scheduler, region: REGION });
+  const namespaces = createSimNamespaces(store);
+  const deployments = createSimDeployments(store, { enabled: options.deployments === true });
+  const jobs = createJobWrites({ store, scheduler, region: REGION, namespaceExists: namespaces.has, deployments });
 
   const nodeByAddress = new Map(nodes.map((n) => [n.Address, n]));
   const nomadDispatch = createDispatcher({
-    routes: createNomadRoutes({
+    routes: [...namespaces.routes(), ...deployments.routes(), ...createNomadRoutes({
       store, jobs, nomadServices, region: REGION, heartbeatMs: options.eventHeartbeatMs ?? 30_000,
       nodeForAddress: (a) => nodeByAddress.get(a) ?? firstNode, aclEnabled: options.acl?.nomadToken !== undefined,
       workDir: () => workDir,
-    }),
+    })],
     guard: createNomadGuard(options.acl?.nomadToken, options.acl?.nomadReadLogsToken),
     badMethodText: 'Invalid method',
     notFoundText: 'Not Found',
@@ -150,6 +160,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     },
     async stop() {
       scheduler?.stop();
+      deployments.stop();
       await clients.shutdown();
       consulAgent.stop();
       await Promise.all([closeAll(nomadListeners), closeAll(consulListeners)]);

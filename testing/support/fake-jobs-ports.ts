@@ -48,7 +48,8 @@ export function createFakeCluster(): FakeCluster {
   const current = new Map<string, Job>();
   const state: FakeCluster['state'] = {
     allocations: (job) => job.TaskGroups.flatMap((g) => Array.from({ length: g.Count ?? 1 }, (_, i) => buildAlloc(job, g.Name, 'running', i))),
-    evaluation: () => ({ Status: 'complete', FailedTGAllocs: null }),
+    // Real Nomad leaves FailedTGAllocs out when nothing failed, so the fake does too.
+    evaluation: () => ({ Status: 'complete' }),
     health: (name) => ({ name, passing: 5, total: 5 }),
     stdout: () => undefined,
   };
@@ -63,7 +64,10 @@ export function createFakeCluster(): FakeCluster {
     },
     register: async (job) => {
       registered.push(job);
-      const version = (current.get(job.ID)?.Version ?? -1) + 1;
+      // As Nomad: an unchanged spec keeps its version (testing/contract/jobs-port.cases.ts).
+      const old = current.get(job.ID);
+      const same = old !== undefined && old.Stop !== true && JSON.stringify({ ...old, Version: undefined }) === JSON.stringify({ ...job, Version: undefined });
+      const version = same ? (old.Version ?? 0) : (old?.Version ?? -1) + 1;
       current.set(job.ID, { ...structuredClone(job), Version: version });
       return { evalId: `eval-${registered.length}-0000-0000`, jobModifyIndex: registered.length };
     },
@@ -79,13 +83,15 @@ export function createFakeCluster(): FakeCluster {
     summary: async () => undefined,
     evaluation: async (id) => {
       const job = [...current.values()].at(-1);
-      return { ID: id, Priority: 50, Type: 'service', TriggeredBy: 'job-register', Namespace: 'default', JobID: job?.ID ?? '', JobModifyIndex: 0, NodeID: '', DeploymentID: '', Status: 'complete', StatusDescription: '', FailedTGAllocs: null, QueuedAllocations: null, BlockedEval: '', CreateIndex: 0, ModifyIndex: 0, CreateTime: 0, ModifyTime: 0, ...(job === undefined ? {} : state.evaluation(job)) };
+      return { ID: id, Priority: 50, Type: 'service', TriggeredBy: 'job-register', Namespace: 'default', JobID: job?.ID ?? '', JobModifyIndex: 0, NodeID: '', DeploymentID: '', Status: 'complete', StatusDescription: '', BlockedEval: '', CreateIndex: 0, ModifyIndex: 0, CreateTime: 0, ModifyTime: 0, ...(job === undefined ? {} : state.evaluation(job)) };
     },
     taskStdout: async (allocId, task) => {
       const text = state.stdout(allocId, task);
       if (text === undefined) throw new HttpApiError('HEARTH_ERR_NOT_FOUND', { service: 'nomad', status: 404, body: `Unknown allocation "${allocId}"`, method: 'GET', url: `fake/v1/client/fs/logs/${allocId}` });
       return text;
     },
+    // One job table for every namespace: the runner's tests do not depend on namespaces.
+    inNamespace: () => jobs,
   };
   const health: HealthPort = {
     serviceHealth: async (name) => state.health(name, [...current.values()].find((j) => JSON.stringify(j).includes(`"${name}"`))),

@@ -33,7 +33,7 @@ export interface FakeOpenAi {
   close(): Promise<void>;
 }
 
-export async function startFakeOpenAi(options: { port?: number; model?: string; embeddingDims?: number } = {}): Promise<FakeOpenAi> {
+export async function startFakeOpenAi(options: { port?: number; host?: string; model?: string; embeddingDims?: number } = {}): Promise<FakeOpenAi> {
   const model = options.model ?? 'fake-model';
   const requests: RecordedRequest[] = [];
   const queue: (FakeReply | ((body: Record<string, unknown>) => FakeReply))[] = [];
@@ -124,11 +124,12 @@ export async function startFakeOpenAi(options: { port?: number; model?: string; 
     res.end(JSON.stringify(body));
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    url: `http://${host}:${port}`,
+    baseUrl: `http://${host}:${port}/v1`,
     port,
     requests,
     script: (...replies) => void queue.push(...replies),

@@ -11,11 +11,12 @@
 //   t.teardown(() => server.stop());
 //   await fetch(`${server.url}/v1/chat/completions`, ...)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from '../../agent/util/paths.js';
+import { isExecutable } from './executables.js';
 import { freeLoopbackPort } from './real-nomad.js';
 
 /** The llama.cpp binaries of one Python environment. */
@@ -33,27 +34,10 @@ export interface LlamaCpp {
 
 export type LlamaLookup = { readonly llama: LlamaCpp; readonly reason?: undefined } | { readonly llama?: undefined; readonly reason: string };
 
-const here = dirname(fileURLToPath(import.meta.url));
 
-function findRepoRoot(): string {
-  for (let dir = here; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return here;
-  }
-}
-
-const REPO = findRepoRoot();
+const REPO = repoRoot();
 export const INSTALL_SCRIPT = join(REPO, 'testing', 'python', 'install.sh');
 export const TINY_GGUF_SCRIPT = join(REPO, 'testing', 'python', 'make-tiny-gguf.py');
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** HEARTH_PY_VENV, else what install.sh reports as already built (it never builds from here). */
 function locateVenv(env: NodeJS.ProcessEnv): { venv: string } | { reason: string } {
@@ -141,6 +125,8 @@ export interface TinyModelOptions {
   readonly embd?: number;
   readonly heads?: number;
   readonly seed?: number;
+  /** The context length the model declares (default 2048); llama-server caps its context at it. */
+  readonly ctx?: number;
 }
 
 let modelDir: string | undefined;
@@ -162,14 +148,14 @@ function modelsDirectory(): string {
  * is about 0.5 MB; `{ embd: 256, layers: 4 }` is about 11 MB.
  */
 export function tinyModel(options: TinyModelOptions = {}): Promise<string> {
-  const o = { layers: options.layers ?? 2, embd: options.embd ?? 64, heads: options.heads ?? 4, seed: options.seed ?? 1 };
-  const key = `l${o.layers}-e${o.embd}-h${o.heads}-s${o.seed}`;
+  const o = { layers: options.layers ?? 2, embd: options.embd ?? 64, heads: options.heads ?? 4, seed: options.seed ?? 1, ctx: options.ctx ?? 2048 };
+  const key = `l${o.layers}-e${o.embd}-h${o.heads}-s${o.seed}-c${o.ctx}`;
   const known = models.get(key);
   if (known !== undefined) return known;
   const made = new Promise<string>((resolve, reject) => {
     const llama = requireLlamaCpp();
     const out = join(modelsDirectory(), `tiny-${key}.gguf`);
-    const args = [TINY_GGUF_SCRIPT, out, '--layers', String(o.layers), '--embd', String(o.embd), '--heads', String(o.heads), '--seed', String(o.seed)];
+    const args = [TINY_GGUF_SCRIPT, out, '--layers', String(o.layers), '--embd', String(o.embd), '--heads', String(o.heads), '--seed', String(o.seed), '--ctx', String(o.ctx)];
     const child = spawn(llama.python, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

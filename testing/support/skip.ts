@@ -1,8 +1,8 @@
 // The one way a test that cannot run here says so: it is registered with
 // ava as skipped (so the summary counts it) and its title ends with the
 // reason, "(skipped: <why>)", so the TAP line tells a reader what is missing.
+import { onPath } from './executables.js';
 import test, { type ExecutionContext } from 'ava';
-import { accessSync, constants } from 'node:fs';
 
 type Implementation = (t: ExecutionContext) => unknown;
 
@@ -40,17 +40,7 @@ export function skipAll(what: string, reason: string | undefined): boolean {
 
 /** Why a command cannot be run here ("<name> is not installed"), or undefined when it is on PATH. */
 export function missingCommand(name: string): string | undefined {
-  const path = (process.env['PATH'] ?? '').split(':').filter((dir) => dir !== '');
-  return path.some((dir) => isExecutable(`${dir}/${name}`)) ? undefined : `${name} is not installed`;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return onPath(name) === undefined ? `${name} is not installed` : undefined;
 }
 
 /** "needs root" unless this process runs as root. */

@@ -12,6 +12,7 @@ import type { AgentModule, ModuleDeps } from '../../agent/daemon/modules.js';
 import { createApiServer } from '../../agent/http-api/server.js';
 import type { Route } from '../../agent/http-api/route.js';
 import { createSilentLogger } from '../../agent/log.js';
+import { readTurnEvents } from '../../agent/twin/sse-frames.js';
 import type { TurnEvent } from '../../agent/twin/events.js';
 import { createTwinModule } from '../../agent/twin/module.js';
 
@@ -126,21 +127,10 @@ export async function startTwinHarness(options: { config?: HearthConfigInput; ex
 /** Parses `event: X\ndata: JSON\n\n` frames; stops quietly when the stream is cut. */
 export async function readSse(response: Response, onEvent?: (e: TurnEvent) => void): Promise<TurnEvent[]> {
   const events: TurnEvent[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = frame.split('\n').find((l) => l.startsWith('data: '));
-        if (data === undefined) continue;
-        const event = JSON.parse(data.slice(6)) as TurnEvent;
-        events.push(event);
-        onEvent?.(event);
-      }
+    for await (const event of readTurnEvents(response.body as unknown as AsyncIterable<Uint8Array>)) {
+      events.push(event);
+      onEvent?.(event);
     }
   } catch {
     // cut short (abort): the events so far stand

@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { spawn } from 'node:child_process';
+import { repoPath } from '../../agent/util/paths.js';
 import { startFakeOpenAi } from '../support/fake-openai.js';
 import { startTwinHarness, TEST_TOKEN } from '../support/twin-harness.js';
 import type { CliIo } from '../../agent/cli/command.js';
@@ -87,4 +89,23 @@ test('memory save, load --dry-run and clear', async (t) => {
   t.is(await clearCommand.run(['--long-term', '--agent', twin.url], clear.io), 0);
   t.is(clear.out(), 'forgot 2 short-term turn(s) and 1 long-term memories\n');
   await t.throwsAsync(loadCommand.run(['missing.json', '--agent', twin.url], io(dir).io), { message: /Nothing was loaded/ });
+});
+
+test('interactive chat reads questions line by line from stdin and keeps one conversation', async (t) => {
+  const { router, twin, close } = await setup();
+  t.teardown(close);
+  router.script({ kind: 'text', chunks: ['First answer.'] }, { kind: 'text', chunks: ['Second answer.'] });
+  const child = spawn(process.execPath, [repoPath('bin', 'hearth.js'), 'chat', '--agent', twin.url], { env: { PATH: process.env['PATH'] ?? '', HEARTH_API_TOKEN: TEST_TOKEN }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  child.stdin.end('hello\nand again\n/quit\n');
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  t.is(code, 0, err);
+  t.is(out, 'First answer.\nSecond answer.\n');
+  t.regex(err, /^conversation \S+ — type a question/);
+  const conversations = await twin.api('GET', '/api/v1/conversations');
+  t.is(conversations.json.conversations.length, 1);
+  t.is(conversations.json.conversations[0].turns, 4);
 });

@@ -98,3 +98,31 @@ test('prompts are listed and rendered for a model; an unknown persona is a 404',
   t.notRegex(code.json.rendered, /\{\{/);
   t.is((await twin.api('GET', '/api/v1/prompts/nope')).status, 404);
 });
+
+test('with an embedding expert listed, memories are embedded through its /v1/embeddings and recalled by its vectors; when it fails the local embedder recalls', async (t) => {
+  const router = await startFakeOpenAi();
+  const embed = await startFakeOpenAi({ embeddingDims: 16 });
+  router.fallback({ kind: 'text', chunks: ['Noted.'] });
+  const twin = await startTwinHarness({
+    experts: [
+      { name: 'prima-api-router', address: '127.0.0.1', port: router.port },
+      { name: 'prima-api-embed', address: '127.0.0.1', port: embed.port },
+    ],
+  });
+  t.teardown(async () => void (await Promise.all([twin.close(), router.close(), embed.close()])));
+  const id = await twin.createConversation();
+  await twin.sendMessage(id, 'Remember that the spare disk is in drawer three.');
+  const other = await twin.createConversation();
+  await twin.sendMessage(other, 'where is the spare disk?');
+  const embedded = embed.requests.filter((r) => r.path === '/v1/embeddings').flatMap((r) => (Array.isArray(r.body['input']) ? r.body['input'] : [r.body['input']]));
+  t.true(embedded.includes('the spare disk is in drawer three'), JSON.stringify(embedded));
+  t.true(embedded.includes('where is the spare disk?'));
+  t.false(embed.requests.some((r) => r.path === '/v1/chat/completions'), 'the embedding expert is never asked a question');
+  const system = (router.requests.at(-1)!.body['messages'] as { content: string }[])[0]!.content;
+  t.regex(system, /- the spare disk is in drawer three/);
+  await embed.close();
+  const third = await twin.createConversation();
+  const { events } = await twin.sendMessage(third, 'which drawer has the spare disk?');
+  t.is(events.at(-1)?.type, 'done');
+  t.regex((router.requests.at(-1)!.body['messages'] as { content: string }[])[0]!.content, /- the spare disk is in drawer three/);
+});

@@ -1,8 +1,8 @@
-// Runs a program from an argv (never a shell), hands each line of its merged
-// stdout and stderr to a callback as it arrives, keeps the output up to a
-// limit, and kills it on abort or timeout. (execa 10, which the task named,
-// needs Node 22's Set methods; hearth supports Node 20, so node:child_process.)
-import { spawn } from 'node:child_process';
+// Runs a program from an argv (never a shell) through execa, hands each line
+// of its merged stdout and stderr to a callback as it arrives, keeps the
+// output up to a limit, and ends its whole process group on abort or timeout
+// (ansible-playbook forks workers that must not outlive the call).
+import { execa } from 'execa';
 import { HearthError } from '../../errors.js';
 import { createOutputCapture } from '../output-capture.js';
 
@@ -23,37 +23,50 @@ export interface LinesOptions {
 
 export async function runLines(program: string, argv: readonly string[], options: LinesOptions): Promise<LinesOutcome> {
   const capture = createOutputCapture(options.outputLimit);
-  const child = spawn(program, argv, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = execa(program, argv, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    stdin: 'ignore',
+    lines: false,
+    buffer: false,
+    reject: false,
+    // Its own process group, so a kill reaches the workers it forks.
+    detached: true,
+  });
   let timedOut = false;
-  let pending = '';
-  const kill = () => {
+  const killGroup = () => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
     } catch {
       // Already gone.
     }
   };
-  const timer = setTimeout(() => { timedOut = true; kill(); }, options.timeoutMs);
-  options.signal.addEventListener('abort', kill, { once: true });
-  const onData = (chunk: Buffer) => {
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, options.timeoutMs);
+  options.signal.addEventListener('abort', killGroup, { once: true });
+  // One partial line per stream, so a line of stdout is never spliced into one of stderr.
+  const pending = { stdout: '', stderr: '' };
+  const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
     const text = chunk.toString('utf8');
     capture.push(text);
-    pending += text;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
+    const lines = (pending[stream] + text).split('\n');
+    pending[stream] = lines.pop() ?? '';
     for (const line of lines) options.onLine?.(line);
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+  child.stdout?.on('data', onData('stdout'));
+  child.stderr?.on('data', onData('stderr'));
   try {
-    const exitCode = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', (err) => reject(new HearthError('HEARTH_ERR_INTERNAL', `Cannot start ${program}: ${err.message}`, { cause: err })));
-      child.once('close', (code) => resolve(code));
-    });
-    if (pending !== '') options.onLine?.(pending);
-    return { exitCode, output: capture.text(), timedOut };
+    const result = await child;
+    if (result.failed && result.exitCode === undefined && result.signal === undefined) {
+      throw new HearthError('HEARTH_ERR_INTERNAL', `Cannot start ${program}: ${result.shortMessage}`, { cause: result.cause });
+    }
+    for (const rest of [pending.stdout, pending.stderr]) if (rest !== '') options.onLine?.(rest);
+    return { exitCode: result.exitCode ?? null, output: capture.text(), timedOut };
   } finally {
     clearTimeout(timer);
-    options.signal.removeEventListener('abort', kill);
+    options.signal.removeEventListener('abort', killGroup);
   }
 }

@@ -43,9 +43,9 @@ test('a pending request survives a restart and can still be decided there', asyn
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const clock = manualTimers();
   const first = await openApprovalStore({ dir, deadlineMs: 120_000, log: createSilentLogger(), timers: clock.timers });
-  let id = '';
-  void first.request({ tool: 'power.set_idle_threshold', args: { service: 'a', duration: '5m' }, caller }, { signal: new AbortController().signal, onPending: (p) => (id = p.id) });
-  await settle();
+  const id = await new Promise<string>((resolve) => {
+    void first.request({ tool: 'power.set_idle_threshold', args: { service: 'a', duration: '5m' }, caller }, { signal: new AbortController().signal, onPending: (p) => resolve(p.id) });
+  });
   first.stop(); // the agent dies here
   const second = await openApprovalStore({ dir, deadlineMs: 120_000, log: createSilentLogger(), timers: clock.timers });
   t.is(second.get(id)?.status, 'pending');
@@ -61,14 +61,16 @@ test('a pending request whose deadline passed while the agent was down expires a
   const clock = manualTimers();
   const changes: ApprovalRecord[] = [];
   const first = await openApprovalStore({ dir, deadlineMs: 120_000, log: createSilentLogger(), timers: clock.timers });
-  let id = '';
-  void first.request({ tool: 't', args: {}, caller }, { signal: new AbortController().signal, onPending: (p) => (id = p.id) });
-  await settle();
+  const id = await new Promise<string>((resolve) => {
+    void first.request({ tool: 't', args: {}, caller }, { signal: new AbortController().signal, onPending: (p) => resolve(p.id) });
+  });
   first.stop();
   clock.advance(121_000);
-  const second = await openApprovalStore({ dir, deadlineMs: 120_000, log: createSilentLogger(), timers: clock.timers, onChange: (r) => changes.push(r) });
+  let expired!: () => void;
+  const seen = new Promise<void>((resolve) => (expired = resolve));
+  const second = await openApprovalStore({ dir, deadlineMs: 120_000, log: createSilentLogger(), timers: clock.timers, onChange: (r) => (changes.push(r), r.status === 'expired' && expired()) });
   clock.advance(0);
-  await settle();
+  await seen;
   t.is(second.get(id)?.status, 'expired');
   t.is(changes.at(-1)?.status, 'expired');
   await t.throwsAsync(second.decide(id, { decision: 'approve' }, 'api token'), { message: /already expired/ });
@@ -80,8 +82,10 @@ test('the deadline denies a request nobody answered', async (t) => {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const clock = manualTimers();
   const store = await openApprovalStore({ dir, deadlineMs: 60_000, log: createSilentLogger(), timers: clock.timers });
-  const decision = store.request({ tool: 't', args: {}, caller }, { signal: new AbortController().signal });
-  await settle();
+  let filed!: () => void;
+  const pending = new Promise<void>((resolve) => (filed = resolve));
+  const decision = store.request({ tool: 't', args: {}, caller }, { signal: new AbortController().signal, onPending: () => filed() });
+  await pending;
   clock.advance(59_999);
   await settle();
   t.is(store.list('pending').length, 1);
@@ -96,8 +100,10 @@ test('an unknown id is refused and a torn last audit line does not hide the othe
   const store = await openApprovalStore({ dir, deadlineMs: 60_000, log: createSilentLogger() });
   await t.throwsAsync(store.decide('nope', { decision: 'approve' }, 'x'), { code: 'HEARTH_ERR_NOT_FOUND' } as never);
   const controller = new AbortController();
-  const decision = store.request({ tool: 't', args: { a: 1 }, caller }, { signal: controller.signal });
-  await settle();
+  let filed!: () => void;
+  const pending = new Promise<void>((resolve) => (filed = resolve));
+  const decision = store.request({ tool: 't', args: { a: 1 }, caller }, { signal: controller.signal, onPending: () => filed() });
+  await pending;
   controller.abort();
   t.is((await decision).kind, 'denied', 'a request whose asker went away is denied, so it can never run later');
   appendFileSync(join(dir, 'twin-approvals-audit.jsonl'), '{"kind":"requ');

@@ -21,6 +21,12 @@ export interface MemoryHit extends MemoryRecord {
 
 export interface LongTermMemory {
   add(text: string, source: string, now: Date): MemoryRecord;
+  /** Stores a remote embedder's vector beside a memory's local one. */
+  setRemoteVector(id: number, embedder: string, vector: Float32Array): void;
+  /** Nearest memories by a remote embedder's vectors (exact scan of the memories it embedded). */
+  searchRemote(embedder: string, vector: Float32Array, limit: number): MemoryHit[];
+  /** Memories without a vector from this embedder, oldest first. */
+  missingRemote(embedder: string, limit: number): MemoryRecord[];
   /** Many at once in one transaction (imports, benchmarks). */
   addMany(items: readonly { text: string; source: string; createdAt: string }[]): number;
   search(query: string, limit: number): MemoryHit[];
@@ -43,6 +49,10 @@ export function createLongTermMemory(db: MemoryDatabase): LongTermMemory {
     from candidates c join memory_local_full f on f.id = c.rowid join memories m on m.id = c.rowid
     order by distance limit ?`);
   const count = db.prepare('select count(*) as n from memories');
+  const setRemote = db.prepare('update memories set embedder = ?, embedding = ? where id = ?');
+  const searchRemote = db.prepare(`select id, text, source, created_at as createdAt, vec_distance_cosine(embedding, ?) as distance
+    from memories where embedder = ? order by distance limit ?`);
+  const missing = db.prepare('select id, text, source, created_at as createdAt from memories where embedder is null or embedder != ? order by id limit ?');
   const list = db.prepare('select id, text, source, created_at as createdAt from memories order by id desc limit ?');
   const all = db.prepare('select id, text, source, created_at as createdAt from memories order by id');
 
@@ -76,6 +86,14 @@ export function createLongTermMemory(db: MemoryDatabase): LongTermMemory {
       const vector = Buffer.from(embedLocally(query).buffer);
       return search.all(vector, vector, limit) as MemoryHit[];
     },
+    setRemoteVector(id, embedder, vector) {
+      setRemote.run(embedder, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), id);
+    },
+    searchRemote(embedder, vector, limit) {
+      if (limit <= 0) return [];
+      return searchRemote.all(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), embedder, limit) as MemoryHit[];
+    },
+    missingRemote: (embedder, limit) => missing.all(embedder, limit) as MemoryRecord[],
     count: () => (count.get() as { n: number }).n,
     list: (limit) => list.all(limit) as MemoryRecord[],
     all: () => all.all() as MemoryRecord[],

@@ -95,9 +95,10 @@ export function createConsulRoutes(opts: ConsulRouterOptions): Route[] {
       const n = agent.agent(nodeOf(req)).node;
       return { kind: 'json', body: {
         Config: { Datacenter: n.Datacenter, PrimaryDatacenter: n.Datacenter, NodeName: n.Node, NodeID: n.ID, Revision: 'sim', Server: false, Version: '1.20.0', BuildDate: '2026-01-01T00:00:00Z' },
-        DebugConfig: {},
+        // Nomad's Consul fingerprint reads these; the simulator serves no gRPC or DNS (-1 is Consul's "disabled").
+        DebugConfig: { ConnectEnabled: false, GRPCPort: -1, GRPCTLSPort: -1, DNSPort: -1, DNSAddrs: [] },
         Coord: null,
-        Member: { Name: n.Node, Addr: n.Address, Port: 8301, Tags: { dc: n.Datacenter, role: 'node', id: n.ID, build: '1.20.0:sim' }, Status: 1, ProtocolMin: 1, ProtocolMax: 5, ProtocolCur: 2, DelegateMin: 2, DelegateMax: 5, DelegateCur: 4 },
+        Member: { Name: n.Node, Addr: n.Address, Port: 8301, Tags: { dc: n.Datacenter, role: 'node', id: n.ID, segment: '', build: '1.20.0:sim' }, Status: 1, ProtocolMin: 1, ProtocolMax: 5, ProtocolCur: 2, DelegateMin: 2, DelegateMax: 5, DelegateCur: 4 },
         Stats: {}, Meta: { 'consul-network-segment': '' }, xDS: null,
       } };
     } },

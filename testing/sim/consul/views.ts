@@ -1,4 +1,5 @@
 // Read-side shapes of Consul: health entries, catalog lists and agent maps.
+import { formatGoDuration } from './go-duration.js';
 import type { AgentState, ConsulCheck, ConsulNode, ConsulService, ConsulState } from './state.js';
 
 export function nodeView(n: ConsulNode): Record<string, unknown> {
@@ -24,11 +25,17 @@ export function serfCheck(n: ConsulNode): Record<string, unknown> {
 
 export function checkView(c: ConsulCheck, tags: readonly string[]): Record<string, unknown> {
   const d = c.Definition;
+  // Consul writes durations as Go does ("0s" when unset); Go clients refuse "" (time: invalid duration "").
+  const interval = formatGoDuration(d.IntervalMs ?? 0);
+  const timeout = formatGoDuration(d.Timeout === '' ? 0 : d.TimeoutMs);
   return {
     Node: c.node, CheckID: c.CheckID, Name: c.Name, Status: c.Status, Notes: c.Notes, Output: c.Output,
     ServiceID: c.ServiceID, ServiceName: c.ServiceName, ServiceTags: [...tags], Type: c.Type,
-    Interval: d.Interval, Timeout: d.Timeout, ExposedPort: 0,
-    Definition: { Interval: d.Interval, Timeout: d.Timeout, DeregisterCriticalServiceAfter: d.DeregisterCriticalServiceAfter, HTTP: d.HTTP ?? '', TCP: d.TCP ?? '', TTL: d.TTL },
+    Interval: d.IntervalMs === undefined ? '' : interval, Timeout: d.Timeout === '' ? '' : timeout, ExposedPort: 0,
+    Definition: {
+      Interval: interval, Timeout: timeout, DeregisterCriticalServiceAfter: formatGoDuration(d.DeregisterCriticalServiceAfterMs ?? 0),
+      HTTP: d.HTTP ?? '', Header: d.Header ?? null, Method: d.Method ?? '', Body: d.Body ?? '', TCP: d.TCP ?? '', TTL: formatGoDuration(d.TTLms ?? 0),
+    },
     CreateIndex: c.CreateIndex, ModifyIndex: c.ModifyIndex,
   };
 }

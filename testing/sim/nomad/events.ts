@@ -11,7 +11,7 @@ export interface TopicFilter {
 
 /** An event serialized once at publish time, so replays show the object as it was then. */
 export interface PublishedEvent {
-  readonly event: Pick<StreamEvent, 'Topic' | 'Key' | 'Namespace' | 'FilterKeys'>;
+  readonly event: Pick<StreamEvent, 'Topic' | 'Key' | 'Namespace'> & { FilterKeys: string[] | null };
   readonly json: string;
 }
 
@@ -46,7 +46,7 @@ export function createEventBroker(capacity = 4096): EventBroker {
   };
   return {
     publish(index, raw) {
-      const events = raw.map((e) => ({ event: { Topic: e.Topic, Key: e.Key, Namespace: e.Namespace, FilterKeys: e.FilterKeys }, json: JSON.stringify(e) }));
+      const events = raw.map((e) => ({ event: { Topic: e.Topic, Key: e.Key, Namespace: e.Namespace, FilterKeys: e.FilterKeys ?? null }, json: JSON.stringify(e) }));
       buffer.push({ index, events });
       if (buffer.length > capacity) buffer.splice(0, buffer.length - capacity);
       for (const sub of subscribers) send(sub, index, events);

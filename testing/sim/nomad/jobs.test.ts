@@ -70,7 +70,13 @@ test('jobs list with prefix and namespace filters and carry the index headers', 
   const h = await startSim(t);
   await h.nomad('/v1/jobs', { method: 'PUT', body: mockJob('web-a') });
   await h.nomad('/v1/jobs', { method: 'PUT', body: mockJob('web-b') });
-  await h.nomad('/v1/jobs?namespace=other', { method: 'PUT', body: mockJob('db') });
+  // A namespace must exist before a job goes in it, as in Nomad.
+  const refused = await h.nomad('/v1/jobs?namespace=other', { method: 'PUT', body: mockJob('db') });
+  t.is(refused.status, 500);
+  t.regex(refused.text, /job "db" is in nonexistent namespace "other"/);
+  t.is((await h.nomad('/v1/namespace/other')).status, 404);
+  t.is((await h.nomad('/v1/namespace/other', { method: 'POST', body: { Name: 'other' } })).status, 200);
+  t.is((await h.nomad('/v1/jobs?namespace=other', { method: 'PUT', body: mockJob('db') })).status, 200);
   const list = await h.nomad('/v1/jobs?prefix=web-');
   t.deepEqual((list.json as JobListStub[]).map((j) => j.ID), ['web-a', 'web-b']);
   t.is(list.headers.get('x-nomad-knownleader'), 'true');
@@ -83,7 +89,8 @@ test('re-registering an identical job keeps its version while a change bumps it'
   const h = await startSim(t);
   const first = (await h.nomad('/v1/jobs', { method: 'PUT', body: mockJob('same') })).json as { JobModifyIndex: number };
   const again = (await h.nomad('/v1/jobs', { method: 'PUT', body: mockJob('same') })).json as { JobModifyIndex: number; EvalID: string };
-  t.is(again.JobModifyIndex, first.JobModifyIndex);
+  // As in Nomad (testing/contract/nomad.cases.ts): every register moves JobModifyIndex; only a change makes a version.
+  t.true(again.JobModifyIndex > first.JobModifyIndex);
   t.not(again.EvalID, '');
   t.is(((await h.nomad('/v1/job/same')).json as Job).Version, 0);
   const changed = (await h.nomad('/v1/jobs', { method: 'PUT', body: mockJob('same', { job: { Meta: { v: '2' } } }) })).json as { JobModifyIndex: number };

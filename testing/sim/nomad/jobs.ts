@@ -5,12 +5,12 @@ import type { Job, JobDeregisterResponse, JobRegisterResponse, PlanResponse } fr
 import { SimHttpError } from '../http.js';
 import { isRecord, normalizeKeys } from '../keys.js';
 import { canonicalizeJob } from './canonicalize.js';
-import { hasActiveDeployment } from './deployments.js';
 import { diffJobs, SERVER_FIELDS } from './diff.js';
 import { NOMAD_KEYS } from './keys.js';
 import { nowNs } from './model.js';
 import { newEval, type Scheduler } from './scheduler.js';
 import { jobKey, type NomadStore } from './store.js';
+import type { SimDeployments } from './deployments.js';
 import { formatMultiError, validateJob } from './validate.js';
 
 export interface WriteScope {
@@ -37,7 +37,7 @@ function specOf(job: Job): string {
   return JSON.stringify({ ...strip(job as unknown as Record<string, unknown>), TaskGroups: groups });
 }
 
-export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler; region: string }): JobWrites {
+export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler; region: string; namespaceExists: (name: string) => boolean; deployments: SimDeployments }): JobWrites {
   const { store, scheduler } = deps;
 
   const decodeJob = (body: unknown, pathId: string | undefined, scope: WriteScope): { job: Job; request: Record<string, unknown> } => {
@@ -53,7 +53,8 @@ export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler;
     if (typeof prio === 'number' && prio !== 0 && (prio < 1 || prio > 100)) throw new SimHttpError(400, 'Eval priority must be between 1 and 100 inclusively');
     const namespace = scope.namespace ?? (typeof request.Namespace === 'string' && request.Namespace !== '' ? request.Namespace : undefined);
     const job = canonicalizeJob(raw, { region: scope.region ?? deps.region, ...(namespace !== undefined ? { namespace } : {}) });
-    const errors = validateJob(job);
+    const ns = job.Namespace ?? 'default';
+    const errors = [...validateJob(job), ...(deps.namespaceExists(ns) ? [] : [`job "${job.ID}" is in nonexistent namespace "${ns}"`])];
     if (errors.length > 0) throw new SimHttpError(500, formatMultiError(errors));
     return { job, request };
   };
@@ -117,9 +118,13 @@ export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler;
       }
       let jobModifyIndex: number;
       if (existing !== undefined && specOf(existing) === specOf(job)) {
-        jobModifyIndex = existing.JobModifyIndex ?? 0;
+        // Every register is a write: the job's modify index moves, its version does not.
+        jobModifyIndex = store.nextIndex();
+        existing.JobModifyIndex = jobModifyIndex;
+        store.commitJob(existing, 'JobRegistered', jobModifyIndex);
       } else {
         jobModifyIndex = storeVersion(job, existing);
+        deps.deployments.versionStored(existing, job, true);
       }
       const current = store.jobs.get(key) ?? job;
       const ev = enqueueEval(current, 'job-register');
@@ -157,6 +162,7 @@ export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler;
 
     deregister(namespace, id, purge) {
       const job = requireJob(namespace, id);
+      deps.deployments.jobStopped(namespace, id);
       let jobModifyIndex: number;
       if (purge) {
         jobModifyIndex = store.purgeJob(job);
@@ -194,9 +200,7 @@ export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler;
       if (enforce > 0 && enforce !== job.JobModifyIndex) {
         throw new SimHttpError(500, `Enforcing job modify index ${enforce}: job exists with conflicting job modify index: ${job.JobModifyIndex}`);
       }
-      if (count !== null && hasActiveDeployment(store, namespace, job)) {
-        throw new SimHttpError(400, 'job scaling blocked due to active deployment');
-      }
+      if (count !== null && deps.deployments.active(namespace, id) !== undefined) throw new SimHttpError(400, 'job scaling blocked due to active deployment');
       const previousCount = tg.Count ?? 0;
       let evalId: string | null = null;
       let evalIndex = 0;
@@ -206,6 +210,7 @@ export function createJobWrites(deps: { store: NomadStore; scheduler: Scheduler;
         const ng = next.TaskGroups.find((g) => g.Name === group);
         if (ng !== undefined) ng.Count = count;
         jobModifyIndex = storeVersion(next, job);
+        deps.deployments.versionStored(job, next, false);
         const ev = enqueueEval(next, 'job-scaling');
         evalId = ev.id;
         evalIndex = ev.index;
