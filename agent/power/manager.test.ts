@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { HearthError, isHearthError } from '../errors.js';
 import { createSilentLogger } from '../log.js';
 import { createFakeCluster, createFakeMonitor, managedJob, portOfListeningFd } from '../../testing/power/fakes.js';
-import { createFakeClock } from '../../testing/power/fake-clock.js';
+import { createFakeClock, type FakeClock } from '../../testing/power/fake-clock.js';
 import { createPowerManager, type PowerManager, type ServiceStatus } from './manager.js';
 import { openPowerStateStore } from './power-state.js';
 import { placeholderId } from './placeholder.js';
@@ -63,6 +63,15 @@ async function setup(t: ExecutionContext, jobs: Array<{ id: string; powerGroup?:
   return { dir, cluster, monitor, clock, ports, events, failures, start };
 }
 
+/** Awaits `work` while moving the fake clock: whatever it waits on (a poll, a retry) falls due. */
+async function settle<T>(clock: FakeClock, what: string, work: Promise<T>): Promise<T> {
+  let done = false;
+  const watched = work.finally(() => (done = true));
+  watched.catch(() => undefined);
+  await clock.advanceUntil(what, () => done);
+  return await watched;
+}
+
 function request(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(text));
@@ -115,7 +124,7 @@ test('open connections and moving bytes keep a service awake; check traffic does
 test('a held connection is completed once the service wakes, and the cold start is broken into phases', async (t) => {
   const { cluster, monitor, clock, events, start } = await setup(t, [{ id: 'chat', idle: '1h' }]);
   const manager = await start();
-  await manager.sleep('chat');
+  await settle(clock, 'the sleep of chat', manager.sleep('chat'));
   const reply = request(heldPort(monitor, 'chat'), 'ping');
   monitor.emitSyn('chat');
   await clock.advanceUntil('wake', () => manager.status('chat').state === 'awake');
@@ -203,7 +212,7 @@ test('set-idle persists a valid timeout and refuses 0, negatives, words and unkn
 test('a connection held past the hold limit is closed cleanly with a 503 for HTTP, and the group stays held at 0', async (t) => {
   const { cluster, monitor, clock, start } = await setup(t, [{ id: 'slow', idle: '1h' }], { holdLimitMs: 1500 });
   const manager = await start();
-  await manager.sleep('slow');
+  await settle(clock, 'the sleep of slow', manager.sleep('slow'));
   // The service never comes up, and Nomad never runs it: the scale is refused.
   cluster.failScale('slow', new HearthError('HEARTH_ERR_UNREACHABLE', 'Cannot reach Nomad (test).'), 1000);
   const reply = request(heldPort(monitor, 'slow'), 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
@@ -220,7 +229,7 @@ test('while a deployment is active, sleep and wake set the count through a job r
   const { cluster, monitor, clock, start } = await setup(t, [{ id: 'dep', idle: '1h', count: 2 }]);
   const manager = await start();
   cluster.setDeploymentActive('dep', true);
-  await manager.sleep('dep');
+  await settle(clock, 'the sleep of dep', manager.sleep('dep'));
   t.is(manager.status('dep').state, 'sleeping');
   t.false(cluster.isRunning('dep'));
   t.deepEqual(cluster.scaleCalls, [], 'the scale endpoint refused');
@@ -235,10 +244,10 @@ test('while a deployment is active, sleep and wake set the count through a job r
 });
 
 test('a sleep Nomad refuses is undone in reverse: no hold, no placeholder, awake, the error in its status and a metric', async (t) => {
-  const { cluster, monitor, failures, start } = await setup(t, [{ id: 'ref', idle: '1h' }]);
+  const { cluster, monitor, clock, failures, start } = await setup(t, [{ id: 'ref', idle: '1h' }]);
   const manager = await start();
   cluster.failScale('ref', new HearthError('HEARTH_ERR_ACL_DENIED', 'nomad POST /v1/job/ref/scale answered 403: Permission denied'));
-  const err = await t.throwsAsync(manager.sleep('ref'));
+  const err = await t.throwsAsync(settle(clock, 'the sleep of ref', manager.sleep('ref')));
   t.regex(err?.message ?? '', /Permission denied/);
   const status = manager.status('ref');
   t.is(status.state, 'awake');
@@ -258,9 +267,11 @@ test('when one member of a group cannot sleep, the members already at 0 are woke
   ]);
   const manager = await start();
   cluster.failScale('g-b', new HearthError('HEARTH_ERR_NOMAD_HTTP', 'nomad answered 400: group count was less than scaling policy minimum: 0 < 1'));
-  const sleeping = manager.sleep('g-a');
+  let settled = false;
+  const sleeping = manager.sleep('g-a').finally(() => (settled = true));
   const outcome = t.throwsAsync(sleeping);
-  await clock.advanceUntil('both awake again', () => manager.status('g-a').state === 'awake' && manager.status('g-b').state === 'awake' && cluster.isRunning('g-a'));
+  // Until the sleep has settled too: its rollback may still wait on the (fake) clock once both are awake.
+  await clock.advanceUntil('both awake again', () => settled && manager.status('g-a').state === 'awake' && manager.status('g-b').state === 'awake' && cluster.isRunning('g-a'));
   await outcome;
   t.true(cluster.isRunning('g-b'));
   t.false(monitor.held.has('g-a'));
@@ -272,7 +283,7 @@ test('when one member of a group cannot sleep, the members already at 0 are woke
 test('a wake retries while Nomad is away (a restart mid-wake) and then serves the held client', async (t) => {
   const { cluster, monitor, clock, start } = await setup(t, [{ id: 'rst', idle: '1h' }]);
   const manager = await start();
-  await manager.sleep('rst');
+  await settle(clock, 'the sleep of rst', manager.sleep('rst'));
   cluster.failScale('rst', new HearthError('HEARTH_ERR_UNREACHABLE', 'Cannot reach Nomad (restarting).'), 3);
   const reply = request(heldPort(monitor, 'rst'), 'again');
   monitor.emitSyn('rst');
@@ -284,7 +295,7 @@ test('a wake retries while Nomad is away (a restart mid-wake) and then serves th
 test('a wake that times out while Nomad runs the service leaves it reachable and awake, with the error shown', async (t) => {
   const { cluster, monitor, clock, start } = await setup(t, [{ id: 'sick', idle: '1h' }], { holdLimitMs: 1000 });
   const manager = await start();
-  await manager.sleep('sick');
+  await settle(clock, 'the sleep of sick', manager.sleep('sick'));
   cluster.setHealthy('sick', false);
   monitor.emitSyn('sick');
   await clock.advanceUntil('the wake to fail', () => manager.status('sick').lastError !== undefined, { limitMs: 5000 });
