@@ -14,6 +14,7 @@
 // fails cleanly: an HTTP request gets "503 Service Unavailable" with
 // Retry-After, anything else an orderly close (FIN). Because its bytes were
 // read, closing sends no RST.
+import { HearthError } from '../errors.js';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Logger } from '../log.js';
 
@@ -161,7 +162,7 @@ export function createHoldServer(options: HoldServerOptions): HoldServer {
         created.listen({ host: '127.0.0.1', port: 0, backlog: 1024 }, () => {
           const fd = (created as unknown as { _handle?: { fd?: number } })._handle?.fd;
           if (typeof fd !== 'number' || fd < 0) {
-            reject(new Error('the hold listener has no file descriptor'));
+            reject(new HearthError('HEARTH_ERR_POWER', 'The hold listener has no file descriptor to steer connections to (Node.js did not expose its listening socket).'));
             return;
           }
           resolve(fd);

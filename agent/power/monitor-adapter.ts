@@ -2,6 +2,7 @@
 // counters) behind the power manager's port (service names, numbers). Ids are
 // given out here in watch order; counters fit a double for any real service
 // (2^53 bytes is 9 PB).
+import { HearthError } from '../errors.js';
 import type { ServiceCounters as KernelCounters, TrafficMonitor } from '../bpf/monitor.js';
 import type { ServiceCounters, SynEvent, TrafficMonitorPort } from './ports.js';
 
@@ -17,7 +18,9 @@ export function adaptTrafficMonitor(monitor: TrafficMonitor): AdaptedMonitor {
 
   const known = (name: string): number => {
     const id = idOf.get(name);
-    if (id === undefined) throw new Error(`the traffic monitor does not watch ${JSON.stringify(name)}`);
+    if (id === undefined) {
+      throw new HearthError('HEARTH_ERR_NOT_FOUND', `The traffic monitor does not watch ${JSON.stringify(name)}; watch it before putting it to sleep or holding its connections.`, { details: { service: name } });
+    }
     return id;
   };
 

@@ -26,14 +26,6 @@ const ALLOWED: Readonly<Record<string, Allowed>> = {
     count: 5,
     reason: 'reasons handed to AbortController.abort() (conversation deleted, newer message, turn timeout, client gone, agent stopping): they say why a turn stopped, and the turn ends "interrupted", not failed',
   },
-  'agent/power/hold-server.ts': {
-    count: 1,
-    reason: 'agent/power is being split into smaller modules in a change of its own, which moves these errors to catalog codes',
-  },
-  'agent/power/monitor-adapter.ts': {
-    count: 1,
-    reason: 'agent/power is being split into smaller modules in a change of its own, which moves these errors to catalog codes',
-  },
 };
 
 function withoutComments(text: string): string {

@@ -3,7 +3,7 @@
 // a real TCP server on 127.0.0.1 that the fake Nomad starts and stops.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { HttpApiError } from '../../agent/errors.js';
+import { HearthError, HttpApiError } from '../../agent/errors.js';
 import type { AllocationListStub, Job, JobScaleStatus } from '../../agent/nomad/types.js';
 import type { ConsulPort, ConsulServiceRegistration, NomadPort, ServiceCounters, SynEvent, TrafficMonitorPort } from '../../agent/power/ports.js';
 
@@ -21,6 +21,10 @@ export function createFakeMonitor(): FakeMonitor {
   const held = new Map<string, number>();
   const sleeping = new Set<string>();
   const watched = new Set<string>();
+  // As the kernel monitor's adapter refuses a service it does not watch.
+  const mustWatch = (id: string): void => {
+    if (!watched.has(id)) throw new HearthError('HEARTH_ERR_NOT_FOUND', `The traffic monitor does not watch ${JSON.stringify(id)}.`, { details: { service: id } });
+  };
   const zero: ServiceCounters = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, activityBytes: 0, openConnections: 0, checkConnections: 0, lastActivityNs: 0 };
   return {
     held,
@@ -34,8 +38,9 @@ export function createFakeMonitor(): FakeMonitor {
       watched.delete(id);
       counters.delete(id);
     },
-    counters: () => new Map(counters),
+    counters: (only) => new Map([...counters].filter(([id]) => only === undefined || only.includes(id))),
     setSleeping: (id, value) => {
+      mustWatch(id);
       if (value) sleeping.add(id);
       else sleeping.delete(id);
     },
@@ -44,6 +49,7 @@ export function createFakeMonitor(): FakeMonitor {
       return () => listeners.delete(listener);
     },
     hold: (id, fd) => {
+      mustWatch(id);
       held.set(id, fd);
     },
     release: (id) => {
