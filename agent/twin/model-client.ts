@@ -2,12 +2,15 @@
 // through the official `openai` package: streamed, with tools. Tool-call
 // deltas are accumulated by index; tool calls a model leaks into its text are
 // recovered; the caller's signal cancels the request (barge-in), which closes
-// the connection so the server stops generating.
+// the connection so the server stops generating. The request goes through
+// the package; the streamed body is read by the lean parser of sse-data.ts
+// (why: see there), and every network read's tokens become one delta.
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { HearthError } from '../errors.js';
+import { HearthError, isHearthError } from '../errors.js';
 import type { ToolDescriptor } from '../tools/invoke.js';
 import { createLeakGuard } from './leaked-tool-calls.js';
+import { createSseDataReader } from './sse-data.js';
 
 export type ChatMessage = ChatCompletionMessageParam;
 
@@ -21,7 +24,8 @@ export interface ModelToolCall {
 }
 
 export type ModelEvent =
-  | { readonly type: 'delta'; readonly text: string }
+  /** `tokens`: how many of the model's tokens this text carries (those of one network read); 1 when unset. */
+  | { readonly type: 'delta'; readonly text: string; readonly tokens?: number }
   | { readonly type: 'end'; readonly text: string; readonly toolCalls: readonly ModelToolCall[]; readonly finishReason: string; readonly tokens: number; readonly serverTimings?: Record<string, number> };
 
 export interface ModelRequest {
@@ -65,7 +69,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       const tools = request.tools ?? [];
       const known = new Set(tools.map((t) => t.name));
       const guard = createLeakGuard(known);
-      let stream;
+      let response: Response;
       const create = () =>
         clientFor(request.baseUrl).chat.completions.create(
           {
@@ -78,14 +82,14 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
             ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
           },
           { signal: request.signal },
-        );
+        ).asResponse();
       try {
         try {
-          stream = await create();
+          response = await create();
         } catch (err) {
           // A kept-alive connection the server had just closed fails before anything was sent back: ask once more.
           if (request.signal.aborted || (err as { status?: unknown }).status !== undefined || !(err instanceof OpenAI.APIConnectionError) || err instanceof OpenAI.APIConnectionTimeoutError) throw err;
-          stream = await create();
+          response = await create();
         }
       } catch (err) {
         throw modelError(request.baseUrl, err, request.signal);
@@ -96,33 +100,57 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       let tokens = 0;
       let completionTokens: number | undefined;
       let serverTimings: Record<string, number> | undefined;
-      try {
-        for await (const chunk of stream) {
-          const timings = (chunk as unknown as { timings?: Record<string, number> }).timings;
-          if (timings !== undefined) serverTimings = timings;
-          if (chunk.usage?.completion_tokens !== undefined) completionTokens = chunk.usage.completion_tokens;
-          for (const choice of chunk.choices ?? []) {
-            const delta = choice.delta;
-            if (typeof delta?.content === 'string' && delta.content !== '') {
-              tokens += 1;
-              text += delta.content;
-              const visible = guard.push(delta.content);
-              if (visible !== '') yield { type: 'delta', text: visible };
-            }
-            for (const call of delta?.tool_calls ?? []) {
-              const entry = calls.get(call.index) ?? { id: '', name: '', arguments: '' };
-              if (call.id) entry.id = call.id;
-              if (call.function?.name) entry.name += call.function.name;
-              if (call.function?.arguments) entry.arguments += call.function.arguments;
-              calls.set(call.index, entry);
-            }
-            if (choice.finish_reason) finishReason = choice.finish_reason;
+      const reader = createSseDataReader();
+      /** Folds one chunk of the answer in; returns the visible text it adds and whether the stream is over. */
+      const take = (payload: string, out: { text: string; tokens: number; done: boolean }) => {
+        if (payload === '[DONE]') {
+          out.done = true;
+          return;
+        }
+        const chunk = JSON.parse(payload) as StreamChunk;
+        if (chunk.error !== undefined) {
+          throw new HearthError('HEARTH_ERR_UNREACHABLE', `The model server at ${request.baseUrl} reported an error in its stream: ${describeStreamError(chunk.error)}`, { details: { baseUrl: request.baseUrl } });
+        }
+        if (chunk.timings !== undefined) serverTimings = chunk.timings;
+        if (chunk.usage?.completion_tokens !== undefined) completionTokens = chunk.usage.completion_tokens;
+        for (const choice of chunk.choices ?? []) {
+          const delta = choice.delta;
+          if (typeof delta?.content === 'string' && delta.content !== '') {
+            tokens += 1;
+            out.tokens += 1;
+            text += delta.content;
+            out.text += guard.push(delta.content);
           }
+          for (const call of delta?.tool_calls ?? []) {
+            const entry = calls.get(call.index) ?? { id: '', name: '', arguments: '' };
+            if (call.id) entry.id = call.id;
+            if (call.function?.name) entry.name += call.function.name;
+            if (call.function?.arguments) entry.arguments += call.function.arguments;
+            calls.set(call.index, entry);
+          }
+          if (choice.finish_reason) finishReason = choice.finish_reason;
+        }
+      };
+      try {
+        if (response.body === null) throw new HearthError('HEARTH_ERR_UNREACHABLE', `The model server at ${request.baseUrl} answered a streamed request without a body.`, { details: { baseUrl: request.baseUrl } });
+        let done = false;
+        // Read to the end even after [DONE], so the kept-alive connection is reused rather than cut.
+        for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
+          if (done) continue;
+          const out = { text: '', tokens: 0, done: false };
+          for (const payload of reader.push(bytes)) if (!out.done) take(payload, out);
+          if (out.text !== '') yield { type: 'delta', text: out.text, tokens: out.tokens };
+          done = out.done;
+        }
+        if (!done) {
+          const out = { text: '', tokens: 0, done: false };
+          for (const payload of reader.end()) take(payload, out);
+          if (out.text !== '') yield { type: 'delta', text: out.text, tokens: out.tokens };
         }
       } catch (err) {
         throw modelError(request.baseUrl, err, request.signal);
       }
-      // The openai stream ends quietly when its signal aborts; a cancelled answer is not a complete one.
+      // A body cut by the signal may end quietly; a cancelled answer is not a complete one.
       if (request.signal.aborted) throw modelError(request.baseUrl, request.signal.reason, request.signal);
       const rest = guard.end();
       if (rest.text !== '') yield { type: 'delta', text: rest.text };
@@ -143,6 +171,23 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
   };
 }
 
+/** The fields of a streamed chat completion chunk the twin reads (llama-server adds `timings` to the last). */
+interface StreamChunk {
+  readonly choices?: readonly {
+    readonly delta?: { readonly content?: string | null; readonly tool_calls?: readonly { readonly index: number; readonly id?: string; readonly function?: { readonly name?: string; readonly arguments?: string } }[] };
+    readonly finish_reason?: string | null;
+  }[];
+  readonly usage?: { readonly completion_tokens?: number } | null;
+  readonly timings?: Record<string, number>;
+  readonly error?: unknown;
+}
+
+/** An error object a server sent inside the stream, as text. */
+function describeStreamError(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  return JSON.stringify(error);
+}
+
 /** The answer text without the leaked call markup. */
 function stripCalls(text: string): string {
   return text
@@ -155,6 +200,7 @@ function stripCalls(text: string): string {
 
 /** A failed model request as a HearthError: cancelled (by barge-in) or unreachable / refused. */
 export function modelError(baseUrl: string, err: unknown, signal: AbortSignal): HearthError {
+  if (!signal.aborted && isHearthError(err)) return err;
   if (signal.aborted) return new HearthError('HEARTH_ERR_TIMEOUT', `The request to ${baseUrl} was cancelled.`, { cause: err, details: { baseUrl, cancelled: true } });
   const status = (err as { status?: unknown }).status;
   const message = (err as Error).message ?? String(err);
