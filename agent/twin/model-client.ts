@@ -4,12 +4,14 @@
 // recovered; the caller's signal cancels the request (barge-in), which closes
 // the connection so the server stops generating. The request goes through
 // the package; the streamed body is read by the lean parser of sse-data.ts
-// (why: see there), and every network read's tokens become one delta.
+// (why: see there); tokens that arrive within a few ms of each other become
+// one delta (coalesceMs), which goes out no later than that.
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { HearthError, isHearthError } from '../errors.js';
 import type { ToolDescriptor } from '../tools/invoke.js';
 import { createLeakGuard } from './leaked-tool-calls.js';
+import { readWithDeadline, realTimers, type Timers } from './deadline-reads.js';
 import { createSseDataReader } from './sse-data.js';
 
 export type ChatMessage = ChatCompletionMessageParam;
@@ -48,14 +50,16 @@ export interface ModelClientOptions {
   /** Longest wait for the first byte (covers a cold start held by the power manager). */
   readonly timeoutMs?: number;
   /**
-   * Text that arrives within this many ms of the last delta waits for the next read and goes out with it
-   * (the first delta of an answer always goes out at once). 0 passes every read on by itself.
+   * Text that arrives within this many ms of the last delta is held and goes out with what follows, at the
+   * latest this many ms after that delta (the first delta of an answer always goes out at once). 0 passes
+   * every network read on by itself.
    */
   readonly coalesceMs?: number;
-  readonly now?: () => number;
+  /** The clock and timer coalescing uses (tests drive them). */
+  readonly timers?: Timers;
 }
 
-/** A few ms: a 1,800 tokens/s model then sends about 9 tokens per delta, still token-by-token to a reader. */
+/** A few ms, below what a reader can tell apart: a 1,800 tokens/s model then sends about 9 tokens per delta. */
 export const DEFAULT_COALESCE_MS = 5;
 
 export function toOpenAiTools(tools: readonly ToolDescriptor[]): ChatCompletionTool[] {
@@ -65,7 +69,7 @@ export function toOpenAiTools(tools: readonly ToolDescriptor[]): ChatCompletionT
 export function createModelClient(options: ModelClientOptions = {}): ModelClient {
   const clients = new Map<string, OpenAI>();
   const coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS;
-  const now = options.now ?? (() => performance.now());
+  const timers = options.timers ?? realTimers;
   const clientFor = (baseUrl: string) => {
     let client = clients.get(baseUrl);
     if (client === undefined) {
@@ -144,20 +148,23 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       };
       try {
         if (response.body === null) throw new HearthError('HEARTH_ERR_UNREACHABLE', `The model server at ${request.baseUrl} answered a streamed request without a body.`, { details: { baseUrl: request.baseUrl } });
-        // Coalescing: one delta per read at most, and none sooner than coalesceMs after the last, so a fast
-        // model costs one event and one write per burst rather than per token. Held text waits at most for
-        // the next read (one token's interval) and is flushed when the answer ends.
+        // Coalescing: the first text of an answer goes out at once; text that comes within coalesceMs of the
+        // last delta is held and goes out with what follows, at the latest coalesceMs after that delta (a
+        // timer, so a model that pauses still gets its text shown). A fast model then costs one event, one
+        // bus publish and one SSE write per few milliseconds rather than per token; none is dropped.
         const held = { text: '', tokens: 0, done: false };
         let lastDeltaAt = -Infinity;
         let done = false;
+        const deadline = () => (held.text === '' || coalesceMs <= 0 ? undefined : lastDeltaAt + coalesceMs);
         // Read to the end even after [DONE], so the kept-alive connection is reused rather than cut.
-        for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
-          if (done) continue;
-          for (const payload of reader.push(bytes)) if (!held.done) take(payload, held);
-          done = held.done;
-          if (held.text !== '' && (done || now() - lastDeltaAt >= coalesceMs)) {
+        for await (const step of readWithDeadline(response.body as unknown as AsyncIterable<Uint8Array>, deadline, timers)) {
+          if (step.kind === 'read' && !done) {
+            for (const payload of reader.push(step.value)) if (!held.done) take(payload, held);
+            done = held.done;
+          }
+          if (held.text !== '' && (done || step.kind === 'deadline' || timers.now() - lastDeltaAt >= coalesceMs)) {
             yield { type: 'delta', text: held.text, tokens: held.tokens };
-            lastDeltaAt = now();
+            lastDeltaAt = timers.now();
             held.text = '';
             held.tokens = 0;
           }
