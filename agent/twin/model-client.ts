@@ -1,17 +1,19 @@
-// Chat completions against an OpenAI-compatible server (llama-server, vLLM)
-// through the official `openai` package: streamed, with tools. Tool-call
-// deltas are accumulated by index; tool calls a model leaks into its text are
-// recovered; the caller's signal cancels the request (barge-in), which closes
-// the connection so the server stops generating. The request goes through
-// the package; the streamed body is read by the lean parser of sse-data.ts
-// (why: see there); tokens that arrive within a few ms of each other become
-// one delta (coalesceMs), which goes out no later than that.
-import OpenAI from 'openai';
+// Chat completions against an OpenAI-compatible server (llama-server, vLLM):
+// streamed, with tools (the request and message types are the `openai`
+// package's). Tool-call deltas are accumulated by index; tool calls a model
+// leaks into its text are recovered; the caller's signal cancels the request
+// (barge-in), which closes the connection so the server stops generating.
+// This is the twin's per-token hot path, so the request is node:http
+// (chat-request.ts), each network read is parsed where it lands (sse-data.ts),
+// and tokens that arrive within a few ms of each other become one delta
+// (coalescer.ts), which goes out no later than that.
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { HearthError, isHearthError } from '../errors.js';
 import type { ToolDescriptor } from '../tools/invoke.js';
 import { createLeakGuard } from './leaked-tool-calls.js';
-import { readWithDeadline, realTimers, type Timers } from './deadline-reads.js';
+import { cancelled, createAgents, openChatStream } from './chat-request.js';
+import { createCoalescer, realTimers, type Timers } from './coalescer.js';
+import { createDeltaQueue } from './delta-queue.js';
 import { createSseDataReader } from './sse-data.js';
 
 export type ChatMessage = ChatCompletionMessageParam;
@@ -26,7 +28,7 @@ export interface ModelToolCall {
 }
 
 export type ModelEvent =
-  /** `tokens`: how many of the model's tokens this text carries (those of one network read); 1 when unset. */
+  /** `tokens`: how many of the model's tokens this text carries (coalesced within a few ms); 1 when unset. */
   | { readonly type: 'delta'; readonly text: string; readonly tokens?: number }
   | { readonly type: 'end'; readonly text: string; readonly toolCalls: readonly ModelToolCall[]; readonly finishReason: string; readonly tokens: number; readonly serverTimings?: Record<string, number> };
 
@@ -42,6 +44,8 @@ export interface ModelRequest {
 
 export interface ModelClient {
   stream(request: ModelRequest): AsyncIterable<ModelEvent>;
+  /** Closes the kept-alive connections. */
+  close?(): void;
 }
 
 export interface ModelClientOptions {
@@ -67,48 +71,26 @@ export function toOpenAiTools(tools: readonly ToolDescriptor[]): ChatCompletionT
 }
 
 export function createModelClient(options: ModelClientOptions = {}): ModelClient {
-  const clients = new Map<string, OpenAI>();
+  const agents = createAgents();
+  const deps = { ...agents, apiKey: options.apiKey ?? 'hearth', timeoutMs: options.timeoutMs ?? 600_000 };
   const coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS;
   const timers = options.timers ?? realTimers;
-  const clientFor = (baseUrl: string) => {
-    let client = clients.get(baseUrl);
-    if (client === undefined) {
-      client = new OpenAI({ baseURL: baseUrl, apiKey: options.apiKey ?? 'hearth', maxRetries: 0, timeout: options.timeoutMs ?? 600_000 });
-      clients.set(baseUrl, client);
-    }
-    return client;
-  };
 
   return {
     async *stream(request) {
       const tools = request.tools ?? [];
       const known = new Set(tools.map((t) => t.name));
       const guard = createLeakGuard(known);
-      let response: Response;
-      const create = () =>
-        clientFor(request.baseUrl).chat.completions.create(
-          {
-            model: request.model,
-            messages: request.messages as ChatCompletionMessageParam[],
-            stream: true,
-            stream_options: { include_usage: true },
-            ...(tools.length === 0 ? {} : { tools: toOpenAiTools(tools) }),
-            ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
-            ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-          },
-          { signal: request.signal },
-        ).asResponse();
-      try {
-        try {
-          response = await create();
-        } catch (err) {
-          // A kept-alive connection the server had just closed fails before anything was sent back: ask once more.
-          if (request.signal.aborted || (err as { status?: unknown }).status !== undefined || !(err instanceof OpenAI.APIConnectionError) || err instanceof OpenAI.APIConnectionTimeoutError) throw err;
-          response = await create();
-        }
-      } catch (err) {
-        throw modelError(request.baseUrl, err, request.signal);
-      }
+      const body = {
+        model: request.model,
+        messages: request.messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(tools.length === 0 ? {} : { tools: toOpenAiTools(tools) }),
+        ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      };
+      const response = await openChatStream(deps, request.baseUrl, body, request.signal);
       const calls = new Map<number, { id: string; name: string; arguments: string }>();
       let text = '';
       let finishReason = 'stop';
@@ -116,12 +98,11 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       let completionTokens: number | undefined;
       let serverTimings: Record<string, number> | undefined;
       const reader = createSseDataReader();
-      /** Folds one chunk of the answer into `out`: the visible text and tokens it adds, and whether the stream is over. */
-      const take = (payload: string, out: { text: string; tokens: number; done: boolean }) => {
-        if (payload === '[DONE]') {
-          out.done = true;
-          return;
-        }
+      const queue = createDeltaQueue();
+      const coalescer = createCoalescer({ windowMs: coalesceMs, timers, emit: (t, n) => queue.push(t, n) });
+      /** Folds one chunk of the answer in; returns true on [DONE]. */
+      const take = (payload: string): boolean => {
+        if (payload === '[DONE]') return true;
         const chunk = JSON.parse(payload) as StreamChunk;
         if (chunk.error !== undefined) {
           throw new HearthError('HEARTH_ERR_UNREACHABLE', `The model server at ${request.baseUrl} reported an error in its stream: ${describeStreamError(chunk.error)}`, { details: { baseUrl: request.baseUrl } });
@@ -132,9 +113,8 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
           const delta = choice.delta;
           if (typeof delta?.content === 'string' && delta.content !== '') {
             tokens += 1;
-            out.tokens += 1;
             text += delta.content;
-            out.text += guard.push(delta.content);
+            coalescer.add(guard.push(delta.content), 1);
           }
           for (const call of delta?.tool_calls ?? []) {
             const entry = calls.get(call.index) ?? { id: '', name: '', arguments: '' };
@@ -145,36 +125,56 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
           }
           if (choice.finish_reason) finishReason = choice.finish_reason;
         }
+        return false;
       };
-      try {
-        if (response.body === null) throw new HearthError('HEARTH_ERR_UNREACHABLE', `The model server at ${request.baseUrl} answered a streamed request without a body.`, { details: { baseUrl: request.baseUrl } });
-        // Coalescing: the first text of an answer goes out at once; text that comes within coalesceMs of the
-        // last delta is held and goes out with what follows, at the latest coalesceMs after that delta (a
-        // timer, so a model that pauses still gets its text shown). A fast model then costs one event, one
-        // bus publish and one SSE write per few milliseconds rather than per token; none is dropped.
-        const held = { text: '', tokens: 0, done: false };
-        let lastDeltaAt = -Infinity;
-        let done = false;
-        const deadline = () => (held.text === '' || coalesceMs <= 0 ? undefined : lastDeltaAt + coalesceMs);
-        // Read to the end even after [DONE], so the kept-alive connection is reused rather than cut.
-        for await (const step of readWithDeadline(response.body as unknown as AsyncIterable<Uint8Array>, deadline, timers)) {
-          if (step.kind === 'read' && !done) {
-            for (const payload of reader.push(step.value)) if (!held.done) take(payload, held);
-            done = held.done;
-          }
-          if (held.text !== '' && (done || step.kind === 'deadline' || timers.now() - lastDeltaAt >= coalesceMs)) {
-            yield { type: 'delta', text: held.text, tokens: held.tokens };
-            lastDeltaAt = timers.now();
-            held.text = '';
-            held.tokens = 0;
-          }
+      // Every network read is parsed where it lands (no promise per read); the coalescer decides when a delta
+      // goes to the queue. The body is read to its end even after [DONE], so the kept-alive connection is reused.
+      let done = false;
+      let ended = false;
+      const finish = () => {
+        if (ended) return;
+        ended = true;
+        coalescer.flush();
+        queue.end();
+      };
+      const failWith = (err: unknown) => {
+        if (ended) return;
+        ended = true;
+        coalescer.stop();
+        queue.fail(err);
+      };
+      response.on('data', (bytes: Buffer) => {
+        if (done || ended) return;
+        try {
+          for (const payload of reader.push(bytes)) if (!done && take(payload)) done = true;
+          if (done) coalescer.flush();
+        } catch (err) {
+          failWith(err);
+          response.destroy();
         }
-        if (!done) for (const payload of reader.end()) take(payload, held);
-        if (held.text !== '') yield { type: 'delta', text: held.text, tokens: held.tokens };
+      });
+      response.once('end', () => {
+        try {
+          if (!done) for (const payload of reader.end()) if (!done && take(payload)) done = true;
+          finish();
+        } catch (err) {
+          failWith(err);
+        }
+      });
+      response.once('error', (err) => failWith(err));
+      // A body cut before its end (the server went away, or the signal) without an error event.
+      response.once('close', () => {
+        if (!response.complete) failWith(new Error('the answer was cut off before its end'));
+      });
+      try {
+        for await (const delta of queue) yield { type: 'delta', text: delta.text, tokens: delta.tokens };
       } catch (err) {
         throw modelError(request.baseUrl, err, request.signal);
+      } finally {
+        coalescer.stop();
+        // The consumer stopped early: close the request so the server stops generating.
+        if (!ended) response.destroy();
       }
-      // A body cut by the signal may end quietly; a cancelled answer is not a complete one.
       if (request.signal.aborted) throw modelError(request.baseUrl, request.signal.reason, request.signal);
       const rest = guard.end();
       if (rest.text !== '') yield { type: 'delta', text: rest.text };
@@ -191,6 +191,10 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
         tokens: completionTokens ?? tokens,
         ...(serverTimings === undefined ? {} : { serverTimings }),
       };
+    },
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
     },
   };
 }
@@ -224,8 +228,8 @@ function stripCalls(text: string): string {
 
 /** A failed model request as a HearthError: cancelled (by barge-in) or unreachable / refused. */
 export function modelError(baseUrl: string, err: unknown, signal: AbortSignal): HearthError {
-  if (!signal.aborted && isHearthError(err)) return err;
-  if (signal.aborted) return new HearthError('HEARTH_ERR_TIMEOUT', `The request to ${baseUrl} was cancelled.`, { cause: err, details: { baseUrl, cancelled: true } });
+  if (signal.aborted) return isHearthError(err, 'HEARTH_ERR_TIMEOUT') ? err : cancelled(baseUrl, err);
+  if (isHearthError(err)) return err;
   const status = (err as { status?: unknown }).status;
   const message = (err as Error).message ?? String(err);
   if (typeof status === 'number') {

@@ -217,30 +217,54 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     let deltas = 0;
     // CPU time per token of each process on either path (the client is this process): where the twin's cost is.
     const cpu = { clientDirect: 0, clientTwin: 0, twin: 0, expertDirect: 0, expertTwin: 0, tokensDirect: 0, tokensTwin: 0 };
-    for (let i = 0; i < (quick ? 3 : 10); i++) {
-      let before = { client: process.cpuUsage(), expert: procCpuMs(backend.pid) };
+    const ratios: number[] = [];
+    const measureDirect = async () => {
+      const before = { client: process.cpuUsage(), expert: procCpuMs(backend.pid) };
       const a = await direct(backend.baseUrl, messages, longTokens);
       cpu.clientDirect += cpuMs(process.cpuUsage(before.client));
       cpu.expertDirect += procCpuMs(backend.pid) - before.expert;
       cpu.tokensDirect += a.tokens;
       directTps.push(a.tps);
       counted.direct.add(a.tokens);
-      before = { client: process.cpuUsage(), expert: procCpuMs(backend.pid) };
-      const twinBefore = procCpuMs(long.pid);
+      return a.tps;
+    };
+    const measureTwin = async () => {
+      const before = { client: process.cpuUsage(), expert: procCpuMs(backend.pid), twin: procCpuMs(long.pid) };
       const b = await viaTwin(long);
       cpu.clientTwin += cpuMs(process.cpuUsage(before.client));
-      cpu.twin += procCpuMs(long.pid) - twinBefore;
+      cpu.twin += procCpuMs(long.pid) - before.twin;
       cpu.expertTwin += procCpuMs(backend.pid) - before.expert;
       cpu.tokensTwin += b.tokens;
       twinTps.push(b.tps);
       counted.twin.add(b.tokens);
       deltas += b.deltas;
+      return b.tps;
+    };
+    await measureDirect();
+    await measureTwin();
+    directTps.length = 0;
+    twinTps.length = 0;
+    Object.assign(cpu, { clientDirect: 0, clientTwin: 0, twin: 0, expertDirect: 0, expertTwin: 0, tokensDirect: 0, tokensTwin: 0 });
+    deltas = 0;
+    // Pairs of neighbouring runs, the order alternating, so the shared machine's drift falls on both paths alike.
+    for (let i = 0; i < (quick ? 4 : 30); i++) {
+      let straight: number;
+      let through: number;
+      if (i % 2 === 0) {
+        straight = await measureDirect();
+        through = await measureTwin();
+      } else {
+        through = await measureTwin();
+        straight = await measureDirect();
+      }
+      ratios.push(through / straight);
     }
     const d = percentile(directTps, 50);
     const v = percentile(twinTps, 50);
     const us = (ms: number, tokens: number) => `${((ms * 1000) / Math.max(1, tokens)).toFixed(1)} us`;
     console.log(`tokens/s, answers of up to ${longTokens} tokens (p50 of ${directTps.length}): straight ${d.toFixed(0)}, through the twin ${v.toFixed(0)}: ${((v / d) * 100).toFixed(1)}% of direct (target >= 99%)`);
     console.log(`  tokens per answer: straight ${[...counted.direct].join('/')}, through the twin ${[...counted.twin].join('/')}; both from the first to the last token the client reads; ${(deltas / twinTps.length).toFixed(0)} delta events per answer through the twin`);
+    console.log(`  paired (twin / the direct run beside it), ${ratios.length} pairs: p50 ${(percentile(ratios, 50) * 100).toFixed(1)}%, p10 ${(percentile(ratios, 10) * 100).toFixed(1)}%, p90 ${(percentile(ratios, 90) * 100).toFixed(1)}%`);
     console.log(`  CPU per token: client straight ${us(cpu.clientDirect, cpu.tokensDirect)}, client through the twin ${us(cpu.clientTwin, cpu.tokensTwin)}, twin process ${us(cpu.twin, cpu.tokensTwin)}` +
       (backend.pid === undefined ? '' : `, expert ${us(cpu.expertDirect, cpu.tokensDirect)} straight / ${us(cpu.expertTwin, cpu.tokensTwin)} through the twin`));
   } finally {
