@@ -12,6 +12,7 @@ import type { ColdStartPhase, TurnEvent } from './events.js';
 import type { Expert } from './experts.js';
 import type { FirstStage } from './first-stage.js';
 import type { ChatMessage, ModelClient, ModelToolCall } from './model-client.js';
+import { ROUTE_TOOL, withExperts } from './route-tool.js';
 
 /** The power state of an expert's service, as the power module tells it. */
 export interface ExpertPowerState {
@@ -54,7 +55,6 @@ export interface TurnOutcome {
   readonly summary: Record<string, unknown>;
 }
 
-const ROUTE_TOOL = 'route_to_expert';
 
 export async function runTurn(plan: TurnPlan, deps: TurnDeps, emit: (event: TurnEvent) => void): Promise<TurnOutcome> {
   const now = deps.now ?? (() => performance.now());
@@ -281,7 +281,9 @@ async function streamAnswer(
   delta: (text: string, count?: number) => void,
   summary: Record<string, unknown>,
 ): Promise<void> {
-  const tools = target.withTools ? deps.invoker.list().filter((t) => target.onRoute !== undefined || t.name !== ROUTE_TOOL) : [];
+  const tools = target.withTools
+    ? deps.invoker.list().flatMap((t) => (t.name !== ROUTE_TOOL ? [t] : target.onRoute === undefined ? [] : [withExperts(t, plan.experts)]))
+    : [];
   const messages = [...target.messages];
   const rounds = deps.maxToolRounds ?? 4;
   for (let round = 0; ; round++) {
