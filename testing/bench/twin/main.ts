@@ -65,12 +65,13 @@ async function llamaBackend(): Promise<Backend | undefined> {
 }
 
 /** Time to the first content delta and tokens/s, straight from the expert with the openai client. */
-async function direct(baseUrl: string, messages: unknown[], maxTokens: number): Promise<{ ttft: number; tokens: number; tps: number }> {
+async function direct(baseUrl: string, messages: unknown[], maxTokens: number): Promise<{ ttft: number; tokens: number; tps: number; expertTps?: number }> {
   const client = new OpenAI({ baseURL: baseUrl, apiKey: 'x', maxRetries: 0 });
   const start = performance.now();
   let first: number | undefined;
   let last: number | undefined;
   let tokens = 0;
+  let expertTps: number | undefined;
   const create = () => client.chat.completions.create({ model: 'default', messages: messages as never, stream: true, max_tokens: maxTokens, stream_options: { include_usage: true } });
   // The same one retry on a connection the server had just closed as the twin's model client makes.
   const stream = await create().catch((err: unknown) => {
@@ -78,6 +79,9 @@ async function direct(baseUrl: string, messages: unknown[], maxTokens: number): 
     return create();
   });
   for await (const chunk of stream) {
+    // llama-server's own generation rate for this answer, in its last chunk.
+    const timings = (chunk as unknown as { timings?: { predicted_per_second?: number } }).timings;
+    if (typeof timings?.predicted_per_second === 'number') expertTps = timings.predicted_per_second;
     const text = chunk.choices[0]?.delta?.content;
     if (typeof text === 'string' && text !== '') {
       first ??= performance.now();
@@ -86,7 +90,7 @@ async function direct(baseUrl: string, messages: unknown[], maxTokens: number): 
     }
   }
   const end = last ?? performance.now();
-  return { ttft: (first ?? end) - start, tokens, tps: first === undefined || tokens < 2 ? 0 : ((tokens - 1) * 1000) / (end - first) };
+  return { ttft: (first ?? end) - start, tokens, tps: first === undefined || tokens < 2 ? 0 : ((tokens - 1) * 1000) / (end - first), ...(expertTps === undefined ? {} : { expertTps }) };
 }
 
 /** The twin in a process of its own, as in the agent, so its work and the client's do not share one event loop. */
@@ -124,7 +128,7 @@ const AUTH = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'applicati
  * A delta may carry several tokens (coalesced within a few ms): the token count is the expert's, as `done` reports
  * it, and the text the client read is checked to be the whole answer, so no token is counted that did not arrive.
  */
-async function viaTwin(twin: { url: string }): Promise<{ ttft: number; tokens: number; tps: number; deltas: number }> {
+async function viaTwin(twin: { url: string }, withExpertRate = false): Promise<{ ttft: number; tokens: number; tps: number; deltas: number; expertTps?: number }> {
   const { id } = (await (await fetch(`${twin.url}/api/v1/conversations`, { method: 'POST', headers: AUTH })).json()) as { id: string };
   const start = performance.now();
   let first: number | undefined;
@@ -144,7 +148,14 @@ async function viaTwin(twin: { url: string }): Promise<{ ttft: number; tokens: n
   });
   if (done === undefined || done.text !== shown) throw new Error(`the client read ${shown.length} characters, the turn ended with ${done === undefined ? 'no done event' : `${done.text.length}`}`);
   const tokens = done.timings.tokens ?? deltas;
-  return { ttft: (first ?? end) - start, tokens, deltas, tps: first === undefined || tokens < 2 ? 0 : ((tokens - 1) * 1000) / (end - first) };
+  const tps = first === undefined || tokens < 2 ? 0 : ((tokens - 1) * 1000) / (end - first);
+  let expertTps: number | undefined;
+  if (withExpertRate) {
+    // llama-server's own rate for this answer, as the twin kept it with the turn (read after the clock stopped).
+    const stored = (await (await fetch(`${twin.url}/api/v1/conversations/${id}`, { headers: AUTH })).json()) as { turns: { role: string; events: { serverTimings?: { predicted_per_second?: number } } }[] };
+    expertTps = stored.turns.find((x) => x.role === 'assistant')?.events.serverTimings?.predicted_per_second;
+  }
+  return { ttft: (first ?? end) - start, tokens, deltas, tps, ...(expertTps === undefined ? {} : { expertTps }) };
 }
 
 /** user + system CPU of another process in ms, from /proc (0 when unknown). */
@@ -218,9 +229,13 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     // CPU time per token of each process on either path (the client is this process): where the twin's cost is.
     const cpu = { clientDirect: 0, clientTwin: 0, twin: 0, expertDirect: 0, expertTwin: 0, tokensDirect: 0, tokensTwin: 0 };
     const ratios: number[] = [];
+    // Client rate over the expert's own rate for the same answer: what reaches the client of what the expert wrote.
+    const passDirect: number[] = [];
+    const passTwin: number[] = [];
     const measureDirect = async () => {
       const before = { client: process.cpuUsage(), expert: procCpuMs(backend.pid) };
       const a = await direct(backend.baseUrl, messages, longTokens);
+      if (a.expertTps !== undefined) passDirect.push(a.tps / a.expertTps);
       cpu.clientDirect += cpuMs(process.cpuUsage(before.client));
       cpu.expertDirect += procCpuMs(backend.pid) - before.expert;
       cpu.tokensDirect += a.tokens;
@@ -230,7 +245,8 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     };
     const measureTwin = async () => {
       const before = { client: process.cpuUsage(), expert: procCpuMs(backend.pid), twin: procCpuMs(long.pid) };
-      const b = await viaTwin(long);
+      const b = await viaTwin(long, true);
+      if (b.expertTps !== undefined) passTwin.push(b.tps / b.expertTps);
       cpu.clientTwin += cpuMs(process.cpuUsage(before.client));
       cpu.twin += procCpuMs(long.pid) - before.twin;
       cpu.expertTwin += procCpuMs(backend.pid) - before.expert;
@@ -244,6 +260,8 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     await measureTwin();
     directTps.length = 0;
     twinTps.length = 0;
+    passDirect.length = 0;
+    passTwin.length = 0;
     Object.assign(cpu, { clientDirect: 0, clientTwin: 0, twin: 0, expertDirect: 0, expertTwin: 0, tokensDirect: 0, tokensTwin: 0 });
     deltas = 0;
     // Pairs of neighbouring runs, the order alternating, so the shared machine's drift falls on both paths alike.
@@ -264,6 +282,11 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     const us = (ms: number, tokens: number) => `${((ms * 1000) / Math.max(1, tokens)).toFixed(1)} us`;
     console.log(`tokens/s, answers of up to ${longTokens} tokens (p50 of ${directTps.length}): straight ${d.toFixed(0)}, through the twin ${v.toFixed(0)}: ${((v / d) * 100).toFixed(1)}% of direct (target >= 99%)`);
     console.log(`  tokens per answer: straight ${[...counted.direct].join('/')}, through the twin ${[...counted.twin].join('/')}; both from the first to the last token the client reads; ${(deltas / twinTps.length).toFixed(0)} delta events per answer through the twin`);
+    if (passDirect.length > 0 && passTwin.length > 0) {
+      const pd = percentile(passDirect, 50);
+      const pt = percentile(passTwin, 50);
+      console.log(`  of the expert's own rate for the same answer (llama-server timings.predicted_per_second), p50: straight ${(pd * 100).toFixed(1)}%, through the twin ${(pt * 100).toFixed(1)}%: ${((pt / pd) * 100).toFixed(1)}% of direct (this leaves out how fast the expert itself ran, which the shared CPU moves)`);
+    }
     console.log(`  paired (twin / the direct run beside it), ${ratios.length} pairs: p50 ${(percentile(ratios, 50) * 100).toFixed(1)}%, p10 ${(percentile(ratios, 10) * 100).toFixed(1)}%, p90 ${(percentile(ratios, 90) * 100).toFixed(1)}%`);
     console.log(`  CPU per token: client straight ${us(cpu.clientDirect, cpu.tokensDirect)}, client through the twin ${us(cpu.clientTwin, cpu.tokensTwin)}, twin process ${us(cpu.twin, cpu.tokensTwin)}` +
       (backend.pid === undefined ? '' : `, expert ${us(cpu.expertDirect, cpu.tokensDirect)} straight / ${us(cpu.expertTwin, cpu.tokensTwin)} through the twin`));
