@@ -282,7 +282,8 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     const us = (ms: number, tokens: number) => `${((ms * 1000) / Math.max(1, tokens)).toFixed(1)} us`;
     console.log(`tokens/s, answers of up to ${longTokens} tokens (p50 of ${directTps.length}): straight ${d.toFixed(0)}, through the twin ${v.toFixed(0)}: ${((v / d) * 100).toFixed(1)}% of direct (target >= 99%)`);
     console.log(`  tokens per answer: straight ${[...counted.direct].join('/')}, through the twin ${[...counted.twin].join('/')}; both from the first to the last token the client reads; ${(deltas / twinTps.length).toFixed(0)} delta events per answer through the twin`);
-    if (passDirect.length > 0 && passTwin.length > 0) {
+    // Only llama-server reports a real rate of its own (the scripted server's timings are a constant).
+    if (backend.pid !== undefined && passDirect.length > 0 && passTwin.length > 0) {
       const pd = percentile(passDirect, 50);
       const pt = percentile(passTwin, 50);
       console.log(`  of the expert's own rate for the same answer (llama-server timings.predicted_per_second), p50: straight ${(pd * 100).toFixed(1)}%, through the twin ${(pt * 100).toFixed(1)}%: ${((pt / pd) * 100).toFixed(1)}% of direct (this leaves out how fast the expert itself ran, which the shared CPU moves)`);
