@@ -28,7 +28,7 @@ export async function openChatStream(deps: ChatRequestDeps, baseUrl: string, bod
     return await once(deps, baseUrl, payload, signal);
   } catch (err) {
     // A kept-alive connection the server had just closed fails before anything came back: ask once more.
-    if ((err as { retry?: boolean }).retry === true && !signal.aborted) return await once(deps, baseUrl, payload, signal);
+    if (err instanceof HearthError && err.details['staleConnection'] === true && !signal.aborted) return await once(deps, baseUrl, payload, signal);
     throw err;
   }
 }
@@ -54,9 +54,9 @@ function once(deps: ChatRequestDeps, baseUrl: string, payload: string, signal: A
       clearTimeout(timer);
       if (signal.aborted) return reject(cancelled(baseUrl, err));
       if (err instanceof HearthError) return reject(err);
-      const failed = new HearthError('HEARTH_ERR_UNREACHABLE', `The model server at ${baseUrl} could not be reached: ${err.message}`, { cause: err, details: { baseUrl } });
+      // A kept-alive connection the server closed while it sat idle fails like this before any answer.
       const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
-      reject(Object.assign(failed, { retry: stale }));
+      reject(new HearthError('HEARTH_ERR_UNREACHABLE', `The model server at ${baseUrl} could not be reached: ${err.message}`, { cause: err, details: { baseUrl, ...(stale ? { staleConnection: true } : {}) } }));
     });
     req.once('response', (res) => {
       clearTimeout(timer);

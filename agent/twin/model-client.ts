@@ -164,7 +164,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       response.once('error', (err) => failWith(err));
       // A body cut before its end (the server went away, or the signal) without an error event.
       response.once('close', () => {
-        if (!response.complete) failWith(new Error('the answer was cut off before its end'));
+        if (!response.complete) failWith(new HearthError('HEARTH_ERR_UNREACHABLE', `The model server at ${request.baseUrl} cut its answer off before the end.`, { details: { baseUrl: request.baseUrl } }));
       });
       try {
         for await (const delta of queue) yield { type: 'delta', text: delta.text, tokens: delta.tokens };
