@@ -20,8 +20,9 @@ if (skip !== undefined) {
   let agent: LiveAgent;
   let browser: Browser;
   test.before(async () => {
-    // The twin's router prompt (persona, experts and every tool's JSON schema) is over 8,000 tokens in the
-    // tiny model's vocabulary since the cluster tools joined the router's list: a context of 8192 made
+    // The twin's router prompt (persona, experts and every tool's JSON schema) is about 8,500 tokens in the
+    // tiny model's vocabulary since the cluster tools (ssh, ansible, web_browser, vision, code_runner) joined
+    // the router's list, against 4,600 with the twin's own tools alone: a context of 8192 made
     // llama-server refuse it with a 400, which the page showed as the turn's error (the "answer in one
     // step" this test once saw was only the streaming cursor). Random weights seldom stop, so each answer
     // is made exactly 200 tokens long: at this model's 1,000-2,000 tokens/s that is 100-200 ms of
