@@ -128,7 +128,8 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
         return false;
       };
       // Every network read is parsed where it lands (no promise per read); the coalescer decides when a delta
-      // goes to the queue. The body is read to its end even after [DONE], so the kept-alive connection is reused.
+      // goes to the queue. The answer ends at [DONE]; the rest of the body is still read (and ignored), so a
+      // kept-alive connection can be reused.
       let done = false;
       let ended = false;
       const finish = () => {
@@ -147,7 +148,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
         if (done || ended) return;
         try {
           for (const payload of reader.push(bytes)) if (!done && take(payload)) done = true;
-          if (done) coalescer.flush();
+          if (done) finish();
         } catch (err) {
           failWith(err);
           response.destroy();
