@@ -1,13 +1,11 @@
 // The `data:` payloads of a server-sent event stream, parsed per network read.
 // This is the twin's streaming hot path: llama-server writes one event per
-// token, and the `openai` package's stream parser (a generic SSE decoder with
-// a line decoder, an event object and an async generator step per event)
-// costs more per token than the model's own work on a small CPU model; the
-// benchmark showed the relay at 67% of direct tokens/s with it (docs/twin.md).
-// The request itself, its authentication and its errors still go through the
-// official package; only the body of a successful streamed answer is read
-// here. Each read yields every complete payload it carried, so the caller can
-// pass a burst of tokens on as one delta.
+// token, and a generic SSE decoder (the `openai` package's: a line decoder,
+// an event object and an async generator step per event) costs more per
+// token than a small CPU model's own work; the benchmark showed the relay at
+// 67% of direct tokens/s with it (testing/bench/RESULTS.md, 2026-12-06).
+// The model client (model-client.ts) hands each read of the body here, and
+// each read yields every complete payload it carried, synchronously.
 export interface SseDataReader {
   /** Every complete `data:` payload in this piece of the body, in order ("[DONE]" included). */
   push(bytes: Uint8Array): string[];
