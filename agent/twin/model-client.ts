@@ -2,12 +2,14 @@
 // through the official `openai` package: streamed, with tools. Tool-call
 // deltas are accumulated by index; tool calls a model leaks into its text are
 // recovered; the caller's signal cancels the request (barge-in), which closes
-// the connection so the server stops generating.
-import OpenAI from 'openai';
+// the connection so the server stops generating. The package itself is
+// loaded at the first request (openai-package.ts).
+import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { HearthError } from '../errors.js';
 import type { ToolDescriptor } from '../tools/invoke.js';
 import { createLeakGuard } from './leaked-tool-calls.js';
+import { loadOpenAi, type OpenAiClass } from './openai-package.js';
 
 export type ChatMessage = ChatCompletionMessageParam;
 
@@ -51,10 +53,10 @@ export function toOpenAiTools(tools: readonly ToolDescriptor[]): ChatCompletionT
 
 export function createModelClient(options: ModelClientOptions = {}): ModelClient {
   const clients = new Map<string, OpenAI>();
-  const clientFor = (baseUrl: string) => {
+  const clientFor = (OpenAiClient: OpenAiClass, baseUrl: string) => {
     let client = clients.get(baseUrl);
     if (client === undefined) {
-      client = new OpenAI({ baseURL: baseUrl, apiKey: options.apiKey ?? 'hearth', maxRetries: 0, timeout: options.timeoutMs ?? 600_000 });
+      client = new OpenAiClient({ baseURL: baseUrl, apiKey: options.apiKey ?? 'hearth', maxRetries: 0, timeout: options.timeoutMs ?? 600_000 });
       clients.set(baseUrl, client);
     }
     return client;
@@ -66,8 +68,14 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       const known = new Set(tools.map((t) => t.name));
       const guard = createLeakGuard(known);
       let stream;
+      let OpenAiClient: OpenAiClass;
+      try {
+        OpenAiClient = await loadOpenAi();
+      } catch (err) {
+        throw modelError(request.baseUrl, err, request.signal);
+      }
       const create = () =>
-        clientFor(request.baseUrl).chat.completions.create(
+        clientFor(OpenAiClient, request.baseUrl).chat.completions.create(
           {
             model: request.model,
             messages: request.messages as ChatCompletionMessageParam[],
@@ -84,7 +92,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
           stream = await create();
         } catch (err) {
           // A kept-alive connection the server had just closed fails before anything was sent back: ask once more.
-          if (request.signal.aborted || (err as { status?: unknown }).status !== undefined || !(err instanceof OpenAI.APIConnectionError) || err instanceof OpenAI.APIConnectionTimeoutError) throw err;
+          if (request.signal.aborted || (err as { status?: unknown }).status !== undefined || !(err instanceof OpenAiClient.APIConnectionError) || err instanceof OpenAiClient.APIConnectionTimeoutError) throw err;
           stream = await create();
         }
       } catch (err) {
