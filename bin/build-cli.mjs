@@ -9,9 +9,7 @@
 // name, koffi loads a native addon, and the rest are the daemon's. Bundled
 // CommonJS requires node: builtins through the `require` the banner makes.
 // The bundle sits two levels below the repository root,
-// like the compiled modules, so repoRoot() and the paths built on it hold;
-// the SYN event worker is an entry of its own next to the chunks, where
-// `new URL('./syn-event-worker.js', import.meta.url)` looks for it.
+// like the compiled modules, so repoRoot() and the paths built on it hold.
 // bin/hearth.js runs the bundle only while it is newer than the last compile,
 // and never for `hearth agent` (agent/cli/entry-choice.ts).
 import { rmSync } from 'node:fs';
@@ -39,7 +37,6 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: {
     hearth: `${root}dist/agent/main.js`,
-    'syn-event-worker': `${root}dist/agent/bpf/syn-event-worker.js`,
   },
   outdir,
   bundle: true,

@@ -1,19 +1,30 @@
 // Delivers SYN events from the syn_events ring buffer to listeners on the
-// main thread. A worker thread blocks in ring_buffer__poll (see
-// syn-event-worker.ts) and posts batches; delivery costs one
-// worker->main message (tens of microseconds), and the main event loop never
-// blocks. stop() ends the loop within one poll timeout.
-import { Worker } from 'node:worker_threads';
+// main thread. ring_buffer__poll runs as a koffi asynchronous call, so it
+// blocks a libuv pool thread, never the event loop; koffi relays each sample
+// callback to the main thread (the pool thread waits for it), where the event
+// is decoded, and a poll's events are delivered as one batch when it returns.
+// No worker thread: a second V8 isolate, with koffi and libbpf loaded again in
+// it, cost the agent about 15 MB resident. stop() ends the loop within one
+// poll timeout and drains what is left.
+import koffi from 'koffi';
 import type { Logger } from '../log.js';
-import { HearthError } from '../errors.js';
-import { bpfError } from './bpf-error.js';
+import { SynEventRecord, type SynEventFields } from './abi.js';
+import { formatAddress } from './address.js';
+import { bpfError, errnoName } from './bpf-error.js';
+import { lastErrno, loadLibbpf, RingBufferSampleFn, type NativePointer } from './libbpf.js';
 import type { SynEvent } from './types.js';
-import type { SynWorkerData, SynWorkerMessage } from './syn-event-worker.js';
 
 const POLL_MS = 100;
 
 export interface SynEventReader {
   stop(): Promise<void>;
+}
+
+/** One ring_buffer__poll on a pool thread; resolves to its return value (events consumed, or -errno). */
+function pollAsync(poll: unknown, rb: NativePointer, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    (poll as { async(rb: NativePointer, timeoutMs: number, done: (err: unknown, rc: number) => void): void }).async(rb, timeoutMs, (err, rc) => (err ? reject(err) : resolve(rc)));
+  });
 }
 
 /** Starts reading; resolves once the ring buffer is being polled. */
@@ -22,32 +33,58 @@ export async function startSynEventReader(opts: {
   log: Logger;
   deliver: (events: SynEvent[]) => void;
 }): Promise<SynEventReader> {
-  const stopFlag = new SharedArrayBuffer(4);
-  const data: SynWorkerData = { mapFd: opts.mapFd, pollMs: POLL_MS, stopFlag };
-  const worker = new Worker(new URL('./syn-event-worker.js', import.meta.url), { workerData: data });
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const lib = loadLibbpf();
+  let batch: SynEvent[] = [];
+  const onSample = koffi.register((_ctx: unknown, sample: unknown, _size: number): number => {
+    const ev = koffi.decode(sample, SynEventRecord) as SynEventFields;
+    batch.push({
+      serviceId: ev.service_id,
+      srcAddress: formatAddress(ev.family, ev.src_addr),
+      srcPort: ev.src_port,
+      dstAddress: formatAddress(ev.family, ev.dst_addr),
+      dstPort: ev.dst_port,
+      timestampNs: BigInt(ev.timestamp_ns),
+    });
+    return 0;
+  }, koffi.pointer(RingBufferSampleFn));
+  const rb = lib.ring_buffer__new(opts.mapFd, onSample, null, null);
+  if (rb === null) {
+    koffi.unregister(onSample);
+    throw bpfError('ring_buffer__new', lastErrno());
+  }
+  const flush = () => {
+    if (batch.length === 0) return;
+    const events = batch;
+    batch = [];
+    opts.deliver(events);
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    worker.on('message', (msg: SynWorkerMessage) => {
-      if (msg.type === 'ready') resolve();
-      else if (msg.type === 'events') opts.deliver(msg.events);
-      else {
-        const err = bpfError(msg.fn, msg.errno);
-        opts.log.error({ err }, 'SYN event reader failed');
-        reject(err);
+  let stopping = false;
+  const loop = (async () => {
+    try {
+      while (!stopping) {
+        const rc = await pollAsync(lib.ring_buffer__poll, rb, POLL_MS);
+        flush();
+        if (rc < 0 && errnoName(rc) !== 'EINTR') {
+          opts.log.error({ err: bpfError('ring_buffer__poll', -rc) }, 'SYN event reader failed');
+          return;
+        }
       }
-    });
-    worker.once('error', (err) => {
-      opts.log.error({ err }, 'SYN event worker crashed');
-      reject(err);
-    });
-    worker.once('exit', (exitCode) => reject(new HearthError('HEARTH_ERR_BPF', 'the SYN event worker exited before it was ready', { details: { exitCode } })));
-  });
+      // Events that arrived during the last poll's return: deliver them rather than drop them.
+      lib.ring_buffer__consume(rb);
+      flush();
+    } catch (err) {
+      opts.log.error({ err }, 'SYN event reader failed');
+    } finally {
+      lib.ring_buffer__free(rb);
+      koffi.unregister(onSample);
+    }
+  })();
 
   return {
     async stop(): Promise<void> {
-      Atomics.store(new Int32Array(stopFlag), 0, 1);
-      await exited;
+      stopping = true;
+      await loop;
     },
   };
 }
