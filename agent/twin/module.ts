@@ -2,7 +2,6 @@
 // under state.dir, loads the personas, builds the tool pipeline from the
 // registry, and serves the conversation, approval, memory and prompt routes.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AgentModule, ModuleDeps } from '../daemon/module-contract.js';
 import type { Route } from '../http-api/route.js';
 import { createHands, type DiscoveredExpert, type Hands } from '../tools/hands.js';
@@ -11,9 +10,7 @@ import { boundTools } from '../tools/registry.js';
 import { repoPath } from '../util/paths.js';
 import { openApprovalStore, type ApprovalStore } from './approvals/store.js';
 import { toExperts } from './experts.js';
-import { createConversationStore } from './memory/conversations.js';
-import { openMemoryDatabase, type MemoryDatabase } from './memory/database.js';
-import { createLongTermMemory } from './memory/long-term.js';
+import { createDeferredMemory, type DeferredMemory } from './memory/deferred-memory.js';
 import { createRecall } from './memory/recall.js';
 import { createRemoteEmbedder, type RemoteEmbedder } from './memory/remote-embedder.js';
 import { exportMemory, importMemory, parseMemoryFile } from './memory/memory-file.js';
@@ -54,7 +51,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
   const settings = deps.config.twin;
   let twin: Twin | undefined;
   let approvals: ApprovalStore | undefined;
-  let db: MemoryDatabase | undefined;
+  let memory: DeferredMemory | undefined;
   let prompts: PromptLibrary | undefined;
   let hands: Hands | undefined;
   let routes: Route[] = [];
@@ -93,9 +90,11 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         return;
       }
       const stateDir = deps.config.state.dir;
-      db = openMemoryDatabase(stateDir);
-      const conversations = createConversationStore(db);
-      const longTerm = createLongTermMemory(db);
+      // Opened at the first conversation or memory call; checked now, so a bad file still fails the start.
+      const opened = createDeferredMemory(stateDir);
+      opened.check();
+      memory = opened;
+      const { conversations, longTerm } = opened;
       prompts = createPromptLibrary({ dir: promptsDir(settings.prompts), log: deps.log.child({ part: 'prompts' }) });
       prompts.start();
       const library = prompts;
@@ -169,7 +168,6 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         log: deps.log.child({ part: 'tools' }),
       }));
       twin = built;
-      const database = db;
       routes = createTwinRoutes({
         twin: built,
         approvals,
@@ -178,9 +176,9 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         prompts: library,
         shortTermTurns: settings.shortTermTurns,
         memoryFile: {
-          export: () => exportMemory(database, conversations, longTerm, new Date()),
+          export: () => exportMemory(opened.db(), conversations, longTerm, new Date()),
           import: (raw, dryRun, source) => {
-            const summary = importMemory(database, conversations, longTerm, parseMemoryFile(raw, source), dryRun);
+            const summary = importMemory(opened.db(), conversations, longTerm, parseMemoryFile(raw, source), dryRun);
             if (!dryRun) deps.events.publish({ topic: 'memory', change: 'loaded' });
             return summary;
           },
@@ -194,7 +192,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
           TOOLS: built.tools()?.list().map((t) => t.name).join(', ') ?? '',
         }),
       });
-      deps.log.info({ stateDir, prompts: promptsDir(settings.prompts), database: join(stateDir, 'twin-memory.sqlite') }, 'twin started');
+      deps.log.info({ stateDir, prompts: promptsDir(settings.prompts), database: opened.path }, 'twin started');
     },
     async stop() {
       routes = [];
@@ -206,8 +204,8 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
       hands = undefined;
       prompts?.stop();
       prompts = undefined;
-      db?.close();
-      db = undefined;
+      memory?.close();
+      memory = undefined;
     },
   };
 }
