@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import { SynEventRecord, type SynEventFields } from './abi.js';
 import { formatAddress } from './address.js';
 import { bpfError, errnoName } from './bpf-error.js';
-import { lastErrno, loadLibbpf, RingBufferSampleFn, type NativePointer } from './libbpf.js';
+import { lastErrno, loadLibbpf, RingBufferSampleFn, type Libbpf, type NativePointer } from './libbpf.js';
 import type { SynEvent } from './types.js';
 
 const POLL_MS = 100;
@@ -32,8 +32,10 @@ export async function startSynEventReader(opts: {
   mapFd: number;
   log: Logger;
   deliver: (events: SynEvent[]) => void;
+  /** The loader's libbpf bindings, so they are not declared twice (default: loaded here). */
+  lib?: Libbpf;
 }): Promise<SynEventReader> {
-  const lib = loadLibbpf();
+  const lib = opts.lib ?? loadLibbpf();
   let batch: SynEvent[] = [];
   const onSample = koffi.register((_ctx: unknown, sample: unknown, _size: number): number => {
     const ev = koffi.decode(sample, SynEventRecord) as SynEventFields;
