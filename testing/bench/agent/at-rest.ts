@@ -5,7 +5,7 @@
 // nodes, without those flags (as `hearth agent` typed by hand) and with JavaScript
 // left to the interpreter, so their effect on the very same build can be read next to it.
 // Where BPF can run (root), one more agent runs with power management on, as the unit
-// runs it by default: its traffic monitor attached to a dummy interface of this run's own,
+// runs it by default: its traffic monitor attached to an idle veth interface of this run's own,
 // so it watches nobody else's traffic.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,11 +27,12 @@ export function deployedNodeArgs(): string[] {
   return args;
 }
 
-/** A dummy interface for the power-on agent's monitor; removed by the caller. */
-function addDummyInterface(): { name: string; remove(): void } {
+/** A veth pair of this run's own (no addresses, no traffic) for the power-on agent's monitor; removed by the caller. */
+function addIdleInterface(): { name: string; remove(): void } {
   const name = `hrest${randomBytes(3).toString('hex')}`;
-  execFileSync('ip', ['link', 'add', name, 'type', 'dummy'], { stdio: 'pipe' });
+  execFileSync('ip', ['link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}p`], { stdio: 'pipe' });
   execFileSync('ip', ['link', 'set', name, 'up'], { stdio: 'pipe' });
+  // Deleting one end deletes the pair.
   return { name, remove: () => execFileSync('ip', ['link', 'del', name], { stdio: 'pipe' }) };
 }
 
@@ -40,17 +41,17 @@ const INTERPRETER_ONLY = ['--no-maglev', '--no-sparkplug'];
 
 export async function benchAtRest(options: { seconds: number; services: number; print: (line: string) => void }): Promise<void> {
   const powerSkip = bpfSkipReason();
-  const dummy = powerSkip === undefined ? addDummyInterface() : undefined;
+  const idle = powerSkip === undefined ? addIdleInterface() : undefined;
   try {
-    await measureAtRest(options, dummy?.name, powerSkip);
+    await measureAtRest(options, idle?.name, powerSkip);
   } finally {
-    dummy?.remove();
+    idle?.remove();
   }
 }
 
-async function measureAtRest(options: { seconds: number; services: number; print: (line: string) => void }, dummy: string | undefined, powerSkip: string | undefined): Promise<void> {
+async function measureAtRest(options: { seconds: number; services: number; print: (line: string) => void }, idle: string | undefined, powerSkip: string | undefined): Promise<void> {
   const { print } = options;
-  const cluster = await startCluster(dummy === undefined ? 3 : 4);
+  const cluster = await startCluster(idle === undefined ? 3 : 4);
   const baseline = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   try {
     await registerServices(cluster.nodes, 'prima-api-rest-', options.services);
@@ -59,9 +60,9 @@ async function measureAtRest(options: { seconds: number; services: number; print
     const variants = [
       { label: 'without Node.js flags (hearth agent by hand)', agent: await startBenchAgent(cluster, [], 1) },
       { label: `interpreter only, with ${[...deployed, ...INTERPRETER_ONLY].join(' ')}`, agent: await startBenchAgent(cluster, [...deployed, ...INTERPRETER_ONLY], 2) },
-      ...(dummy === undefined
+      ...(idle === undefined
         ? []
-        : [{ label: `with power management on (target <= 60 MB; monitor on ${dummy}), ${deployed.join(' ')}`, agent: await startBenchAgent(cluster, deployed, 3, { HEARTH_POWER_ENABLED: 'true', HEARTH_POWER_INTERFACES: dummy }) }]),
+        : [{ label: `with power management on (target <= 60 MB; monitor on the idle ${idle}), ${deployed.join(' ')}`, agent: await startBenchAgent(cluster, deployed, 3, { HEARTH_POWER_ENABLED: 'true', HEARTH_POWER_INTERFACES: idle }) }]),
     ];
     try {
       await Promise.all([agent, ...variants.map((v) => v.agent)].map((a) => waitForExperts(a, options.services)));
