@@ -17,7 +17,7 @@ import { createDeferredMemory, type DeferredMemory } from './memory/deferred-mem
 import { createRecall } from './memory/recall.js';
 import { createRemoteEmbedder, type RemoteEmbedder } from './memory/remote-embedder.js';
 import { exportMemory, importMemory, parseMemoryFile } from './memory/memory-file.js';
-import { createModelClient } from './model-client.js';
+import { createModelClient, type ModelClient } from './model-client.js';
 import { createPowerPort } from './power-port.js';
 import { createPromptLibrary, type PromptLibrary } from './prompts.js';
 import { createTwinRoutes } from './routes.js';
@@ -62,6 +62,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
   let hands: Hands | undefined;
   let loadTools: (() => Promise<ToolInvoker>) | undefined;
   let toolsLoading: Promise<ToolInvoker> | undefined;
+  let modelClient: ModelClient | undefined;
   let routes: Route[] = [];
   const power = options.powerRoutes === undefined ? undefined : createPowerPort(options.powerRoutes);
 
@@ -165,6 +166,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         });
         return toolsLoading;
       };
+      modelClient = createModelClient();
       const built = createTwin({
         settings: {
           clusterName,
@@ -187,7 +189,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
           const router = list.find((e) => e.name === 'prima-api-router') ?? list[0];
           return router === undefined ? undefined : { baseUrl: router.baseUrl, name: router.name, ...(router.model === undefined ? {} : { model: router.model }) };
         },
-        client: createModelClient(),
+        client: modelClient,
         ...(power === undefined ? {} : { powerState: (service: string) => power.state(service) }),
         publish: (event) => deps.events.publish(event),
         loadTools: load,
@@ -232,6 +234,8 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
       // Tools being built as the twin stops are let go with the rest.
       await toolsLoading?.catch(() => undefined);
       toolsLoading = undefined;
+      modelClient?.close?.();
+      modelClient = undefined;
       approvals?.stop();
       approvals = undefined;
       await hands?.stop();
