@@ -79,6 +79,8 @@ export async function runOverSsh(input: SshInput, deps: SshDeps, signal: AbortSi
   const stderr = createOutputCapture(config.outputLimit);
   // ssh2 (about 11 MB resident) is loaded at the first command, not when the agent starts.
   const { default: ssh2 } = await import('ssh2');
+  // Aborted while the files were read or ssh2 loaded: no abort event comes any more.
+  if (signal.aborted) throw new HearthError('HEARTH_ERR_TIMEOUT', `The command on ${input.host} was stopped: ${String(signal.reason ?? 'aborted')}.`);
   const client = new ssh2.Client();
   let refusal: HearthError | undefined;
 

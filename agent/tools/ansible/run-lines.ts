@@ -48,6 +48,8 @@ export async function runLines(program: string, argv: readonly string[], options
     killGroup();
   }, options.timeoutMs);
   options.signal.addEventListener('abort', killGroup, { once: true });
+  // Aborted while execa loaded or the child started: no abort event comes any more.
+  if (options.signal.aborted) killGroup();
   // One partial line per stream, so a line of stdout is never spliced into one of stderr.
   const pending = { stdout: '', stderr: '' };
   const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
