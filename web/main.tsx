@@ -1,4 +1,6 @@
 // The page's entry: one store, one WebSocket, one render of the App per burst of changes.
+// A cold load paints the cluster at once from what index.html carries (session and snapshot)
+// while the socket opens; what the other views read over HTTP waits until that paint is done.
 import { render } from 'preact';
 import { createActions } from './actions.js';
 import { createApi } from './api.js';
@@ -6,7 +8,10 @@ import { createSocket } from './socket.js';
 import { createStore, initialState } from './store.js';
 import { App, VIEWS, type ViewName } from './views/app.js';
 import { watchApprovals } from './notify.js';
-import type { SessionInfo } from './types.js';
+import type { EmbeddedSnapshot, SessionInfo } from './types.js';
+import { afterNextPaint, markOnce } from './marks.js';
+
+markOnce('script');
 
 const store = createStore(initialState(Date.now()));
 const api = createApi(store);
@@ -27,23 +32,36 @@ function connect(): void {
     return;
   }
   if (socket === undefined) {
-    socket = createSocket(store, () => void actions.loadAll(), recheckSession);
+    socket = createSocket(store, () => afterNextPaint(() => void actions.loadAll()), recheckSession);
     socket.start();
   } else {
     socket.restart();
   }
 }
 
-function readEmbeddedSession(): SessionInfo | undefined {
-  const content = document.querySelector('meta[name="hearth-session"]')?.getAttribute('content') ?? '';
+function readMeta(name: string): unknown {
+  const content = document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
   if (content === '') return undefined;
   try {
-    const parsed = JSON.parse(content) as Partial<SessionInfo>;
-    if (typeof parsed.tokenConfigured !== 'boolean' || typeof parsed.signedIn !== 'boolean') return undefined;
-    return { tokenConfigured: parsed.tokenConfigured, signedIn: parsed.signedIn, ...(typeof parsed.csrf === 'string' ? { csrf: parsed.csrf } : {}) };
+    return JSON.parse(content) as unknown;
   } catch {
     return undefined;
   }
+}
+
+function readEmbeddedSession(): SessionInfo | undefined {
+  const parsed = readMeta('hearth-session') as Partial<SessionInfo> | undefined;
+  if (parsed === undefined || typeof parsed.tokenConfigured !== 'boolean' || typeof parsed.signedIn !== 'boolean') return undefined;
+  return { tokenConfigured: parsed.tokenConfigured, signedIn: parsed.signedIn, ...(typeof parsed.csrf === 'string' ? { csrf: parsed.csrf } : {}) };
+}
+
+/** The agent's snapshot in index.html (present only when this page may open the socket). */
+function readEmbeddedSnapshot(): EmbeddedSnapshot | undefined {
+  const parsed = readMeta('hearth-snapshot') as Partial<EmbeddedSnapshot> | undefined;
+  if (parsed === undefined || typeof parsed.version !== 'string' || typeof parsed.node !== 'string' || !Array.isArray(parsed.experts)) return undefined;
+  const c = parsed.cluster;
+  if (c === undefined || !Array.isArray(c.nodes) || !Array.isArray(c.jobs) || !Array.isArray(c.agents) || typeof c.errors !== 'object') return undefined;
+  return parsed as EmbeddedSnapshot;
 }
 
 function currentView(): ViewName {
@@ -55,7 +73,10 @@ const root = document.getElementById('app');
 let scheduled = false;
 function paint(): void {
   scheduled = false;
-  if (root !== null) render(<App state={store.get()} view={currentView()} actions={actions} />, root);
+  if (root === null) return;
+  const state = store.get();
+  render(<App state={state} view={currentView()} actions={actions} />, root);
+  if (state.experts.length > 0) markOnce('rows');
 }
 function schedule(): void {
   if (scheduled) return;
@@ -75,13 +96,15 @@ window.setInterval(() => {
 }, 1000);
 
 watchApprovals(store);
-paint();
 // The socket opens once the session is known: a page that is not signed in shows the form and asks for nothing.
 // The agent puts the session in index.html (no round trip on a cold load); GET /api/v1/session is the fallback.
 const embedded = readEmbeddedSession();
 if (embedded !== undefined) {
+  const snapshot = readEmbeddedSnapshot();
+  if (snapshot !== undefined) store.dispatch({ type: 'snapshot', snapshot });
   store.dispatch({ type: 'session', session: embedded });
   connect();
 } else {
+  paint();
   actions.loadSession().then(connect, () => store.dispatch({ type: 'connection', connection: { state: 'closed', retryInMs: 0, reason: 'the agent does not answer' } }));
 }

@@ -5,11 +5,13 @@ import WebSocket from 'ws';
 import { createEventBus } from '../daemon/event-bus.js';
 import { createSilentLogger } from '../log.js';
 import { createEventHub } from './event-hub.js';
+import { createSnapshotCache } from './snapshot-cache.js';
 
-async function hubOn(t: import('ava').ExecutionContext, pingMs: number) {
+async function hubOn(t: import('ava').ExecutionContext, pingMs: number, experts: () => readonly unknown[] = () => []) {
   const log = createSilentLogger();
   const events = createEventBus(log);
-  const hub = createEventHub({ events, log, snapshot: () => ({ nodes: [], jobs: [], agents: [], errors: {} }), listExperts: () => [], node: 'n1', pingMs });
+  const snapshots = createSnapshotCache({ snapshot: () => ({ nodes: [], jobs: [], agents: [], errors: {} }), listExperts: experts, epoch: 'e' });
+  const hub = createEventHub({ events, log, snapshots, node: 'n1', pingMs });
   const server = createServer();
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head, { kind: 'token' }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -18,8 +20,34 @@ async function hubOn(t: import('ava').ExecutionContext, pingMs: number) {
     await hub.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  return { hub, events, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/events` };
+  return { hub, events, snapshots, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/events` };
 }
+
+const firstMessage = (url: string) => new Promise<Record<string, unknown>>((resolve, reject) => {
+  const ws = new WebSocket(url);
+  ws.once('message', (data) => {
+    resolve(JSON.parse(String(data)) as Record<string, unknown>);
+    ws.close();
+  });
+  ws.once('error', reject);
+});
+
+test('a page naming the current snapshot version is told it is unchanged; after a change it gets the new rows', async (t) => {
+  let experts: unknown[] = [{ id: 'a-1' }];
+  const { hub, events, snapshots, url } = await hubOn(t, 60_000, () => experts);
+  const first = await firstMessage(url);
+  t.like(first, { type: 'hello', node: 'n1', version: snapshots.current().version, experts: [{ id: 'a-1' }], cluster: { nodes: [] } });
+  const held = String(first['version']);
+  t.deepEqual(await firstMessage(`${url}?have=${held}`), { type: 'hello', node: 'n1', signedIn: true, version: held, unchanged: true });
+  experts = [{ id: 'b-1' }];
+  events.publish({ topic: 'experts', experts });
+  const after = await firstMessage(`${url}?have=${held}`);
+  t.not(after['version'], held);
+  t.like(after, { type: 'hello', experts: [{ id: 'b-1' }] });
+  t.is(after['unchanged'], undefined);
+  hub.publishCluster({ part: 'nodes', nodes: [] });
+  t.not(snapshots.current().version, after['version']);
+});
 
 test('a page that stops answering pings is dropped; one that answers stays', async (t) => {
   const { hub, url } = await hubOn(t, 100);

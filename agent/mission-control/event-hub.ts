@@ -1,6 +1,7 @@
 // The one WebSocket every page opens (/api/v1/events). On connect it sends a
-// snapshot of the cluster and the experts; then every bus event and every
-// cluster change, serialised once and sent to all. Nothing is read from the
+// snapshot of the cluster and the experts (serialised once per change; only
+// "unchanged" to a page that names the current version in `?have=`); then
+// every bus event and every cluster change, serialised once and sent to all. Nothing is read from the
 // page. A page that stops answering pings, or falls far behind, is dropped:
 // it reconnects and gets a fresh snapshot.
 import type { IncomingMessage } from 'node:http';
@@ -9,13 +10,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../log.js';
 import type { EventBus } from '../daemon/event-bus.js';
 import type { Principal } from '../http-api/route.js';
-import type { ClusterChange, ClusterSnapshot } from './cluster-watch.js';
+import type { ClusterChange } from './cluster-watch.js';
+import { helloText, type SnapshotCache } from './snapshot-cache.js';
 
 export interface EventHubDeps {
   readonly events: EventBus;
   readonly log: Logger;
-  readonly snapshot: () => ClusterSnapshot;
-  readonly listExperts: () => readonly unknown[];
+  /** What a new page starts from; the hub moves its version with every cluster change and expert list it sends. */
+  readonly snapshots: SnapshotCache;
   readonly node: string;
   /** Ping interval; a page that missed one pong is dropped. */
   readonly pingMs: number;
@@ -40,6 +42,15 @@ export function sameOrigin(req: IncomingMessage): boolean {
     return new URL(origin).host === req.headers.host;
   } catch {
     return false;
+  }
+}
+
+/** The snapshot version a page says it holds (`?have=`), if any. */
+function versionHeld(req: IncomingMessage): string | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://agent.invalid').searchParams.get('have') ?? undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -77,12 +88,20 @@ export function createEventHub(deps: EventHubDeps): EventHub {
         ws.on('pong', () => alive.add(ws));
         ws.on('message', () => undefined);
         ws.on('error', (err) => deps.log.debug({ err }, 'page socket failed'));
-        ws.send(JSON.stringify({ type: 'hello', node: deps.node, signedIn: principal.kind !== 'anonymous', cluster: deps.snapshot(), experts: deps.listExperts() }));
+        const snapshot = deps.snapshots.current();
+        ws.send(helloText({ node: deps.node, signedIn: principal.kind !== 'anonymous' }, snapshot, versionHeld(req) === snapshot.version));
       });
     },
-    publishCluster: (change) => broadcast({ type: 'cluster', change }),
+    publishCluster(change) {
+      deps.snapshots.invalidate();
+      broadcast({ type: 'cluster', change });
+    },
     start() {
-      unsubscribe = deps.events.subscribe((event) => broadcast({ type: 'bus', event }));
+      deps.snapshots.invalidate();
+      unsubscribe = deps.events.subscribe((event) => {
+        if (event.topic === 'experts') deps.snapshots.invalidate();
+        broadcast({ type: 'bus', event });
+      });
       pinger = setInterval(() => {
         for (const ws of wss.clients) {
           if (!alive.has(ws)) {

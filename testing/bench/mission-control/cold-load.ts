@@ -3,9 +3,11 @@
 // snapshot and the connection reading "live" (the page has had the agent's
 // hello on its WebSocket). A probe installed before the page's own script
 // watches the DOM; when both hold it waits for the next animation frame and
-// takes the time once that frame is done. Nothing polls the page while it
-// loads, so the figure is neither rounded up to a polling step nor slowed by
-// the driver's own script in the page.
+// takes the time once that frame is done, and reports it on the console.
+// Nothing is evaluated in the page while it loads (the driver's first
+// evaluation compiles its own utility script in the page, tens of ms on the
+// page's main thread), and nothing polls it, so the figure is neither rounded
+// up to a polling step nor slowed by the measuring.
 //
 // Beside it, where the time went (p50 over the trials, from navigation start),
 // read from the page's Navigation and Resource Timing and its own marks
@@ -42,9 +44,9 @@ interface ProbeResult {
 }
 
 /** Runs in the page before its own script (an init script is not subject to the page's CSP). */
+const READY = 'hearth-cold-load-ready ';
 const PROBE = (rows: number) => `(() => {
-  let resolve;
-  window.__hearthReady = new Promise((r) => { resolve = r; });
+  const resolve = (result) => console.log(${JSON.stringify(READY)} + JSON.stringify(result));
   let seen = false;
   const check = () => {
     if (seen) return;
@@ -93,9 +95,15 @@ export async function measureColdLoad(options: ColdLoadOptions): Promise<ColdLoa
     const context = await options.signedContext(options.browser);
     await context.addInitScript(PROBE(options.rows));
     const page = await context.newPage();
+    const reported = new Promise<ProbeResult>((resolve) => {
+      page.on('console', (message) => {
+        const text = message.text();
+        if (text.startsWith(READY)) resolve(JSON.parse(text.slice(READY.length)) as ProbeResult);
+      });
+    });
     started = wall();
     await page.goto(options.url);
-    const probe = await page.evaluate<ProbeResult>('window.__hearthReady');
+    const probe = await reported;
     ready.push(probe.origin + probe.painted - started);
     for (const [name, at] of Object.entries(probe.phases)) {
       if (typeof at === 'number') (phases[name] ??= []).push(at);
