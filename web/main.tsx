@@ -32,7 +32,10 @@ function connect(): void {
     return;
   }
   if (socket === undefined) {
-    socket = createSocket(store, () => afterNextPaint(() => void actions.loadAll()), recheckSession);
+    socket = createSocket(store, () => afterNextPaint(() => {
+      revealAllRows();
+      void actions.loadAll();
+    }), recheckSession);
     socket.start();
   } else {
     socket.restart();
@@ -71,12 +74,21 @@ function currentView(): ViewName {
 
 const root = document.getElementById('app');
 let scheduled = false;
+let revealTimer: number | undefined;
+/** Long tables show their first rows until the page is live and painted; then all of them. */
+function revealAllRows(): void {
+  if (store.get().firstRowsOnly) store.dispatch({ type: 'all-rows' });
+}
 function paint(): void {
   scheduled = false;
   if (root === null) return;
   const state = store.get();
   render(<App state={state} view={currentView()} actions={actions} />, root);
-  if (state.experts.length > 0) markOnce('rows');
+  if (state.experts.length > 0 || state.jobs.length > 0) {
+    markOnce('rows');
+    // Should the socket not come up, the rest of the rows come anyway.
+    revealTimer ??= window.setTimeout(revealAllRows, 1000);
+  }
 }
 function schedule(): void {
   if (scheduled) return;

@@ -1,5 +1,5 @@
 // Cluster: Nomad nodes and jobs, the experts discovery sees, and the hearth agents.
-import type { State } from '../store.js';
+import { FIRST_ROWS, type State } from '../store.js';
 import type { AgentRow, ExpertRow, JobRow, NodeRow } from '../types.js';
 import { memo } from './memo.js';
 
@@ -25,13 +25,13 @@ const NodesCard = memo(({ nodes }: { nodes: NodeRow[] }) => (
   </div>
 ));
 
-const JobsCard = memo(({ jobs }: { jobs: JobRow[] }) => (
+const JobsCard = memo(({ jobs, limit }: { jobs: JobRow[]; limit: number }) => (
   <div class="card">
     <h3>Jobs <span class="count">{jobs.length}</span></h3>
     <table data-testid="jobs">
       <thead><tr><th scope="col">Job</th><th scope="col">Status</th><th scope="col">Groups (running/queued/failed)</th></tr></thead>
       <tbody>
-        {jobs.map((j) => (
+        {jobs.slice(0, limit).map((j) => (
           <tr key={j.id} data-job={j.id}>
             <td>{j.id} <span class="muted">{j.type}</span></td><td><Badge value={j.stop ? 'stopped' : j.status} /></td>
             <td>{j.groups.map((g) => <div key={g.name}>{g.name}: {g.running}/{g.queued}/{g.failed}</div>)}</td>
@@ -43,13 +43,13 @@ const JobsCard = memo(({ jobs }: { jobs: JobRow[] }) => (
   </div>
 ));
 
-const ExpertsCard = memo(({ experts }: { experts: ExpertRow[] }) => (
+const ExpertsCard = memo(({ experts, limit }: { experts: ExpertRow[]; limit: number }) => (
   <div class="card">
     <h3>Experts <span class="count">{experts.length}</span></h3>
     <table data-testid="experts">
       <thead><tr><th scope="col">Expert</th><th scope="col">Health</th><th scope="col">Node</th><th scope="col">Model</th></tr></thead>
       <tbody>
-        {experts.map((e) => (
+        {experts.slice(0, limit).map((e) => (
           <tr key={e.id} data-expert={e.id}>
             <td>{e.name}</td><td><Badge value={e.health} /></td><td>{e.node}</td>
             <td>{e.tags.find((t) => t.startsWith('model='))?.slice(6) ?? e.tags.join(', ')}</td>
@@ -80,6 +80,7 @@ const AgentsCard = memo(({ agents }: { agents: AgentRow[] }) => (
 
 export function ClusterView({ state }: { state: State }) {
   const errors = Object.entries(state.clusterErrors);
+  const limit = state.firstRowsOnly ? FIRST_ROWS : Infinity;
   return (
     <section aria-labelledby="cluster-title">
       <h2 id="cluster-title">Cluster</h2>
@@ -90,8 +91,8 @@ export function ClusterView({ state }: { state: State }) {
       )}
       <div class="grid">
         <NodesCard nodes={state.nodes} />
-        <JobsCard jobs={state.jobs} />
-        <ExpertsCard experts={state.experts} />
+        <JobsCard jobs={state.jobs} limit={limit} />
+        <ExpertsCard experts={state.experts} limit={limit} />
         <AgentsCard agents={state.agents} />
       </div>
     </section>
