@@ -1,6 +1,6 @@
 // The page's entry: one store, one WebSocket, one render of the App per burst of changes.
-// A cold load paints the cluster at once from what index.html carries (session and snapshot)
-// while the socket opens; what the other views read over HTTP waits until that paint is done.
+// A cold load opens the socket at once (index.html carries the session) and paints the cluster
+// with the socket's hello; what the other views read over HTTP waits until that paint is done.
 import { render } from 'preact';
 import { createActions } from './actions.js';
 import { createApi } from './api.js';
@@ -8,7 +8,7 @@ import { createSocket } from './socket.js';
 import { createStore, initialState } from './store.js';
 import { App, VIEWS, type ViewName } from './views/app.js';
 import { watchApprovals } from './notify.js';
-import type { EmbeddedSnapshot, SessionInfo } from './types.js';
+import type { SessionInfo } from './types.js';
 import { afterNextPaint, markOnce } from './marks.js';
 
 markOnce('script');
@@ -42,29 +42,16 @@ function connect(): void {
   }
 }
 
-function readMeta(name: string): unknown {
-  const content = document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
+function readEmbeddedSession(): SessionInfo | undefined {
+  const content = document.querySelector('meta[name="hearth-session"]')?.getAttribute('content') ?? '';
   if (content === '') return undefined;
   try {
-    return JSON.parse(content) as unknown;
+    const parsed = JSON.parse(content) as Partial<SessionInfo>;
+    if (typeof parsed.tokenConfigured !== 'boolean' || typeof parsed.signedIn !== 'boolean') return undefined;
+    return { tokenConfigured: parsed.tokenConfigured, signedIn: parsed.signedIn, ...(typeof parsed.csrf === 'string' ? { csrf: parsed.csrf } : {}) };
   } catch {
     return undefined;
   }
-}
-
-function readEmbeddedSession(): SessionInfo | undefined {
-  const parsed = readMeta('hearth-session') as Partial<SessionInfo> | undefined;
-  if (parsed === undefined || typeof parsed.tokenConfigured !== 'boolean' || typeof parsed.signedIn !== 'boolean') return undefined;
-  return { tokenConfigured: parsed.tokenConfigured, signedIn: parsed.signedIn, ...(typeof parsed.csrf === 'string' ? { csrf: parsed.csrf } : {}) };
-}
-
-/** The agent's snapshot in index.html (present only when this page may open the socket). */
-function readEmbeddedSnapshot(): EmbeddedSnapshot | undefined {
-  const parsed = readMeta('hearth-snapshot') as Partial<EmbeddedSnapshot> | undefined;
-  if (parsed === undefined || typeof parsed.version !== 'string' || typeof parsed.node !== 'string' || !Array.isArray(parsed.experts)) return undefined;
-  const c = parsed.cluster;
-  if (c === undefined || !Array.isArray(c.nodes) || !Array.isArray(c.jobs) || !Array.isArray(c.agents) || typeof c.errors !== 'object') return undefined;
-  return parsed as EmbeddedSnapshot;
 }
 
 function currentView(): ViewName {
@@ -112,8 +99,6 @@ watchApprovals(store);
 // The agent puts the session in index.html (no round trip on a cold load); GET /api/v1/session is the fallback.
 const embedded = readEmbeddedSession();
 if (embedded !== undefined) {
-  const snapshot = readEmbeddedSnapshot();
-  if (snapshot !== undefined) store.dispatch({ type: 'snapshot', snapshot });
   store.dispatch({ type: 'session', session: embedded });
   connect();
 } else {

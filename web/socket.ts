@@ -1,7 +1,6 @@
 // The page's one WebSocket. It reconnects by itself (0.5 s, 1 s, 2 s ... 5 s)
-// and tells the store whether it is live: open and its hello applied (the
-// hello is the agent's snapshot, or "unchanged" when the page named the
-// version it holds). Every message goes to the store.
+// and tells the store whether it is live: open and its hello (the agent's
+// snapshot) applied. Every message goes to the store.
 import { markOnce } from './marks.js';
 import type { Store } from './store.js';
 import type { ServerMessage } from './types.js';
@@ -23,8 +22,6 @@ export function createSocket(store: Store, onOpen: () => void, onClose: () => vo
   function connect(): void {
     const url = new URL('/api/v1/events', location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const held = store.get().snapshotVersion;
-    if (held !== undefined) url.searchParams.set('have', held);
     const socket = new WebSocket(url);
     ws = socket;
     store.dispatch({ type: 'connection', connection: { state: 'connecting' } });

@@ -3,7 +3,7 @@
 // Views are functions of the state and never keep data of their own.
 import type {
   AgentRow, ApprovalRecord, BusEvent, ClusterChange, ConversationSummary, ExpertRow, JobRow, LongTermMemory,
-  ClusterSnapshot, EmbeddedSnapshot, MemoryTurn, NodeRow, PowerService, ServerMessage, SessionInfo, TurnEvent,
+  MemoryTurn, NodeRow, PowerService, ServerMessage, SessionInfo, TurnEvent,
 } from './types.js';
 
 export type Connection = { state: 'connecting' } | { state: 'open' } | { state: 'closed'; retryInMs: number; reason: string };
@@ -23,8 +23,6 @@ export interface State {
   connection: Connection;
   session: SessionInfo | undefined;
   node: string;
-  /** The version of the last full snapshot applied (index.html's or a hello's); a new socket names it. */
-  snapshotVersion?: string;
   nodes: NodeRow[];
   jobs: JobRow[];
   agents: AgentRow[];
@@ -55,7 +53,6 @@ export const FIRST_ROWS = 60;
 
 export type Action =
   | { type: 'socket'; message: ServerMessage }
-  | { type: 'snapshot'; snapshot: EmbeddedSnapshot }
   | { type: 'connection'; connection: Connection }
   | { type: 'session'; session: SessionInfo }
   | { type: 'power'; services: PowerService[] }
@@ -186,16 +183,11 @@ function applyCluster(state: State, change: ClusterChange): State {
   }
 }
 
-function applySnapshot(state: State, s: { version: string; node: string; cluster: ClusterSnapshot; experts: ExpertRow[] }): State {
-  return { ...state, node: s.node, snapshotVersion: s.version, nodes: s.cluster.nodes, jobs: s.cluster.jobs, agents: s.cluster.agents, clusterErrors: s.cluster.errors, experts: s.experts };
-}
-
 export function reduce(state: State, action: Action): State {
   switch (action.type) {
-    case 'snapshot': return applySnapshot(state, action.snapshot);
     case 'socket': {
       const m = action.message;
-      if (m.type === 'hello') return m.unchanged === true ? { ...state, node: m.node } : applySnapshot(state, m);
+      if (m.type === 'hello') return { ...state, node: m.node, nodes: m.cluster.nodes, jobs: m.cluster.jobs, agents: m.cluster.agents, clusterErrors: m.cluster.errors, experts: m.experts };
       if (m.type === 'cluster') return applyCluster(state, m.change);
       return applyBus(state, m.event);
     }

@@ -54,14 +54,9 @@ export type ClusterChange =
   | { part: 'errors'; errors: Record<string, string> };
 
 export type ServerMessage =
-  /** The first message on every socket: the rows, or only `unchanged` when the page named this version in `?have=`. */
-  | { type: 'hello'; node: string; signedIn: boolean; version: string; unchanged?: false; cluster: ClusterSnapshot; experts: ExpertRow[] }
-  | { type: 'hello'; node: string; signedIn: boolean; version: string; unchanged: true }
+  | { type: 'hello'; node: string; signedIn: boolean; cluster: ClusterSnapshot; experts: ExpertRow[] }
   | { type: 'cluster'; change: ClusterChange }
   | { type: 'bus'; event: BusEvent };
-
-/** What index.html carries (meta hearth-snapshot): the same rows as a hello, for the first paint. */
-export interface EmbeddedSnapshot { version: string; node: string; cluster: ClusterSnapshot; experts: ExpertRow[] }
 
 export interface SessionInfo { tokenConfigured: boolean; signedIn: boolean; csrf?: string }
 export interface ConversationSummary { id: string; title?: string; createdAt?: string; updatedAt?: string }

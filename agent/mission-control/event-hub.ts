@@ -1,7 +1,7 @@
 // The one WebSocket every page opens (/api/v1/events). On connect it sends a
-// snapshot of the cluster and the experts (serialised once per change; only
-// "unchanged" to a page that names the current version in `?have=`); then
-// every bus event and every cluster change, serialised once and sent to all. Nothing is read from the
+// snapshot of the cluster and the experts (serialised once per change, not
+// per page); then every bus event and every cluster change, serialised once
+// and sent to all. Nothing is read from the
 // page. A page that stops answering pings, or falls far behind, is dropped:
 // it reconnects and gets a fresh snapshot.
 import type { IncomingMessage } from 'node:http';
@@ -16,7 +16,7 @@ import { helloText, type SnapshotCache } from './snapshot-cache.js';
 export interface EventHubDeps {
   readonly events: EventBus;
   readonly log: Logger;
-  /** What a new page starts from; the hub moves its version with every cluster change and expert list it sends. */
+  /** What a new page starts from; the hub invalidates it with every cluster change and expert list it sends. */
   readonly snapshots: SnapshotCache;
   readonly node: string;
   /** Ping interval; a page that missed one pong is dropped. */
@@ -42,15 +42,6 @@ export function sameOrigin(req: IncomingMessage): boolean {
     return new URL(origin).host === req.headers.host;
   } catch {
     return false;
-  }
-}
-
-/** The snapshot version a page says it holds (`?have=`), if any. */
-function versionHeld(req: IncomingMessage): string | undefined {
-  try {
-    return new URL(req.url ?? '/', 'http://agent.invalid').searchParams.get('have') ?? undefined;
-  } catch {
-    return undefined;
   }
 }
 
@@ -88,8 +79,7 @@ export function createEventHub(deps: EventHubDeps): EventHub {
         ws.on('pong', () => alive.add(ws));
         ws.on('message', () => undefined);
         ws.on('error', (err) => deps.log.debug({ err }, 'page socket failed'));
-        const snapshot = deps.snapshots.current();
-        ws.send(helloText({ node: deps.node, signedIn: principal.kind !== 'anonymous' }, snapshot, versionHeld(req) === snapshot.version));
+        ws.send(helloText({ node: deps.node, signedIn: principal.kind !== 'anonymous' }, deps.snapshots.json()));
       });
     },
     publishCluster(change) {

@@ -24,13 +24,9 @@ export function createMissionControlModule(deps: ModuleDeps, options: MissionCon
   const token = deps.config.api.token;
   const sessionFile = createSessionFile(deps.config.state.dir, deps.log);
   const sessions = createSessionStore({ ttlMs: SESSION_TTL_MS, initial: sessionFile.read(), onChange: (all) => sessionFile.save(all) });
-  // What a new page starts from, serialised once per change: the watch hands every change to the hub, which moves its version.
+  const page = loadPageAssets(options.pageDir ?? repoPath('dist', 'web'), (req) => describeSession({ sessions, token }, req));
+  // What a new page starts from, serialised once per change: the watch hands every change to the hub, which invalidates it.
   const snapshots = createSnapshotCache({ snapshot: () => watch.snapshot(), listExperts: deps.listExperts });
-  // index.html carries the snapshot to whoever may open the WebSocket (the same rule as its upgrade route below).
-  const page = loadPageAssets(options.pageDir ?? repoPath('dist', 'web'), (req, principal) => ({
-    session: describeSession({ sessions, token }, req),
-    ...(token === undefined || principal.kind !== 'anonymous' ? { snapshot: { node: deps.node.name, snapshot: snapshots.current() } } : {}),
-  }));
   const hub = createEventHub({
     events: deps.events,
     log: deps.log,

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
-import type { Principal, RouteRequest } from '../http-api/route.js';
+import type { RouteRequest } from '../http-api/route.js';
 import { loadPageAssets } from './page-assets.js';
 
 function built(index: string): string {
@@ -14,49 +14,30 @@ function built(index: string): string {
   return dir;
 }
 
-
-const get = (raw: unknown, principal: Principal = { kind: 'anonymous' }) => ({ raw, principal, params: {}, query: new URLSearchParams() }) as unknown as RouteRequest;
-
-const metaOf = (html: string, name: string): unknown => {
-  const content = new RegExp(`<meta name="${name}" content="([^"]*)">`).exec(html)?.[1] ?? '';
-  return content === '' ? undefined : JSON.parse(content.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
-};
-
-const SLOTS = '<head><meta name="hearth-session" content="">\n<meta name="hearth-snapshot" content=""></head>';
+const get = (raw: unknown) => ({ raw, params: {}, query: new URLSearchParams() }) as unknown as RouteRequest;
 
 test('index.html carries the session in its meta tag, escaped, and is then never stored', async (t) => {
-  const dir = built(SLOTS);
-  const page = loadPageAssets(dir, (req) => ({ session: { signedIn: (req as unknown as { who: string }).who === 'a', csrf: '"><script>x</script>' } }));
+  const dir = built('<head><meta name="hearth-session" content=""></head>');
+  const page = loadPageAssets(dir, (req) => ({ signedIn: (req as unknown as { who: string }).who === 'a', csrf: '"><script>x</script>' }));
   const route = page.routes.find((r) => r.path === '/');
   const answer = await route!.handler(get({ who: 'a' } as unknown as IncomingMessage));
   const html = answer.bytes?.toString('utf8') ?? '';
   t.is(answer.headers?.['cache-control'], 'no-store');
   t.false(html.includes('<script>'));
-  t.deepEqual(metaOf(html, 'hearth-session'), { signedIn: true, csrf: '"><script>x</script>' });
-  t.is(metaOf(html, 'hearth-snapshot'), undefined);
+  const content = /content="([^"]*)"/.exec(html)?.[1] ?? '';
+  const decoded = content.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  t.deepEqual(JSON.parse(decoded), { signedIn: true, csrf: '"><script>x</script>' });
   t.regex(answer.headers?.['content-security-policy'] ?? '', /script-src 'self'/);
 });
 
-test('index.html carries the snapshot, escaped, only when the boot says this request may read it', async (t) => {
-  const dir = built(SLOTS);
-  const snapshot = { version: 'e.3', json: JSON.stringify({ cluster: { nodes: [{ name: '</head><script>x</script>' }] }, experts: [{ id: 'a&"b' }] }) };
-  const page = loadPageAssets(dir, (_req, principal) => ({ session: {}, ...(principal.kind === 'anonymous' ? {} : { snapshot: { node: 'n"1', snapshot } }) }));
-  const route = page.routes.find((r) => r.path === '/')!;
-  const signed = (await route.handler(get({}, { kind: 'session', sessionId: 's' }))).bytes?.toString('utf8') ?? '';
-  t.false(signed.includes('<script>'));
-  t.deepEqual(metaOf(signed, 'hearth-snapshot'), { version: 'e.3', node: 'n"1', cluster: { nodes: [{ name: '</head><script>x</script>' }] }, experts: [{ id: 'a&"b' }] });
-  const anonymous = (await route.handler(get({}))).bytes?.toString('utf8') ?? '';
-  t.is(metaOf(anonymous, 'hearth-snapshot'), undefined);
-});
-
-test('an asset goes out as the build compressed it when the browser accepts that, and index.html names it in a Link header', async (t) => {
-  const dir = built('<head><meta name="hearth-session" content=""><link rel="stylesheet" href="/assets/app.1.css"><script type="module" src="/assets/app.2.js"></script></head>');
+test('an asset goes out as the build compressed it when the browser accepts that, else as it is; the copies are not assets', async (t) => {
+  const dir = built('<head></head>');
   writeFileSync(join(dir, 'assets', 'app.2.js'), 'export {}');
   writeFileSync(join(dir, 'assets', 'app.2.js.br'), brotliCompressSync('export {}'));
   writeFileSync(join(dir, 'assets', 'app.2.js.gz'), gzipSync('export {}'));
-  const page = loadPageAssets(dir, () => ({ session: {} }));
+  const page = loadPageAssets(dir);
   const asset = page.routes.find((r) => r.path === '/assets/:file')!;
-  const ask = (encoding: string | undefined) => asset.handler({ ...get({ headers: encoding === undefined ? {} : { 'accept-encoding': encoding } }), params: { file: 'app.2.js' } } as unknown as RouteRequest);
+  const ask = (encoding: string | undefined) => asset.handler({ ...get({ headers: encoding === undefined ? {} : { 'accept-encoding': encoding } }), params: { file: 'app.2.js' } });
   const br = await ask('gzip, deflate, br');
   t.is(br.headers?.['content-encoding'], 'br');
   t.is(br.headers?.['vary'], 'accept-encoding');
@@ -68,10 +49,8 @@ test('an asset goes out as the build compressed it when the browser accepts that
   t.is(plain.headers?.['content-encoding'], undefined);
   t.is(plain.bytes?.toString(), 'export {}');
   t.is(plain.contentType, 'text/javascript; charset=utf-8');
-  const copy = await asset.handler({ ...get({ headers: {} }), params: { file: 'app.2.js.br' } } as unknown as RouteRequest);
+  const copy = await asset.handler({ ...get({ headers: {} }), params: { file: 'app.2.js.br' } });
   t.is(copy.status, 404);
-  const index = await page.routes.find((r) => r.path === '/')!.handler(get({ headers: {} }));
-  t.is(index.headers?.['link'], '</assets/app.2.js>; rel=modulepreload, </assets/app.1.css>; rel=preload; as=style');
 });
 
 test('a page that is not built answers 503 saying how to build it, and reports itself unbuilt', async (t) => {

@@ -1,14 +1,13 @@
 // The built page (dist/web, written by bin/build-page.mjs) served from memory:
-// index.html is never cached (its Link header starts the script and stylesheet
-// early), the hashed assets are immutable for a year and sent precompressed.
+// index.html is never cached, the hashed assets are immutable for a year and
+// sent as the build compressed them.
 // Every answer carries the strict Content-Security-Policy: scripts and styles
 // only from this origin, nothing inline, no frames.
 import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { extname, join } from 'node:path';
-import type { Principal, Route, RouteResponse } from '../http-api/route.js';
+import type { Route, RouteResponse } from '../http-api/route.js';
 import { chooseEncoding, ENCODING_SUFFIX, type AssetEncoding } from './asset-encoding.js';
-import type { Snapshot } from './snapshot-cache.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -72,14 +71,6 @@ function readAssets(dir: string): Map<string, Asset> | undefined {
   return assets;
 }
 
-/** The Link header that starts the script and stylesheet index.html names while the page itself is still arriving. */
-function preloadLinks(html: string): string | undefined {
-  const links: string[] = [];
-  for (const [, src] of html.matchAll(/<script type="module" src="(\/assets\/[^"]+)"/g)) links.push(`<${src}>; rel=modulepreload`);
-  for (const [, href] of html.matchAll(/<link rel="stylesheet" href="(\/assets\/[^"]+)"/g)) links.push(`<${href}>; rel=preload; as=style`);
-  return links.length === 0 ? undefined : links.join(', ');
-}
-
 function assetResponse(asset: Asset, acceptEncoding: string | string[] | undefined): RouteResponse {
   const encoding = chooseEncoding(acceptEncoding, Object.keys(asset.encoded) as AssetEncoding[]);
   const headers = { ...PAGE_HEADERS, 'cache-control': 'public, max-age=31536000, immutable', vary: 'accept-encoding' };
@@ -88,35 +79,21 @@ function assetResponse(asset: Asset, acceptEncoding: string | string[] | undefin
   return { status: 200, bytes, contentType: asset.contentType, headers: { ...headers, 'content-encoding': encoding } };
 }
 
-/**
- * What index.html tells the page at once, so that a cold load needs no round trip before its first
- * paint: its session (the same answer as GET /api/v1/session) and, when the request may read it, the
- * snapshot a new WebSocket would start with (the page then opens its socket naming that version).
- */
-export interface PageBoot {
-  readonly session: unknown;
-  readonly snapshot?: { readonly node: string; readonly snapshot: Snapshot };
-}
-
-export type BootOf = (req: IncomingMessage, principal: Principal) => PageBoot;
+/** What index.html tells the page about its session (the same answer as GET /api/v1/session). */
+export type SessionOf = (req: IncomingMessage) => unknown;
 
 const SESSION_SLOT = '<meta name="hearth-session" content="">';
-const SNAPSHOT_SLOT = '<meta name="hearth-snapshot" content="">';
 
-/** Text in a double-quoted attribute: the characters that could end or open markup are escaped. */
-function attribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function snapshotJson(boot: NonNullable<PageBoot['snapshot']>): string {
-  return `{"version":${JSON.stringify(boot.snapshot.version)},"node":${JSON.stringify(boot.node)},${boot.snapshot.json.slice(1)}`;
+/** JSON in a double-quoted attribute: the characters that could end or open markup are escaped. */
+function attribute(value: unknown): string {
+  return JSON.stringify(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
- * With `bootOf`, index.html carries the session and the snapshot in meta tags; the page is then private
- * to the request and never stored.
+ * With `sessionOf`, index.html carries the session in a meta tag, so a cold load needs no round trip
+ * before it opens the WebSocket; the page is then private to the request and never stored.
  */
-export function loadPageAssets(dir: string, bootOf?: BootOf): PageAssets {
+export function loadPageAssets(dir: string, sessionOf?: SessionOf): PageAssets {
   const assets = readAssets(dir);
   let index: Buffer | undefined;
   try {
@@ -125,23 +102,18 @@ export function loadPageAssets(dir: string, bootOf?: BootOf): PageAssets {
     index = undefined;
   }
   const template = index?.toString('utf8');
-  const link = template === undefined ? undefined : preloadLinks(template);
-  const pageHeaders = link === undefined ? PAGE_HEADERS : { ...PAGE_HEADERS, link };
-  const page = (req: IncomingMessage, principal: Principal): RouteResponse => {
+  const page = (req: IncomingMessage): RouteResponse => {
     if (index === undefined || template === undefined) return { status: 503, text: 'Mission Control is not built here: run `npm run build`.', headers: PAGE_HEADERS };
-    if (bootOf === undefined || !template.includes(SESSION_SLOT)) {
-      return { status: 200, bytes: index, contentType: 'text/html; charset=utf-8', headers: { ...pageHeaders, 'cache-control': 'no-cache' } };
+    if (sessionOf === undefined || !template.includes(SESSION_SLOT)) {
+      return { status: 200, bytes: index, contentType: 'text/html; charset=utf-8', headers: { ...PAGE_HEADERS, 'cache-control': 'no-cache' } };
     }
-    const boot = bootOf(req, principal);
-    const html = template
-      .replace(SESSION_SLOT, () => `<meta name="hearth-session" content="${attribute(JSON.stringify(boot.session))}">`)
-      .replace(SNAPSHOT_SLOT, () => (boot.snapshot === undefined ? SNAPSHOT_SLOT : `<meta name="hearth-snapshot" content="${attribute(snapshotJson(boot.snapshot))}">`));
-    return { status: 200, bytes: Buffer.from(html, 'utf8'), contentType: 'text/html; charset=utf-8', headers: { ...pageHeaders, 'cache-control': 'no-store' } };
+    const html = template.replace(SESSION_SLOT, `<meta name="hearth-session" content="${attribute(sessionOf(req))}">`);
+    return { status: 200, bytes: Buffer.from(html, 'utf8'), contentType: 'text/html; charset=utf-8', headers: { ...PAGE_HEADERS, 'cache-control': 'no-store' } };
   };
   return {
     built: index !== undefined && assets !== undefined,
     routes: [
-      { method: 'GET', path: '/', auth: 'none', handler: (req) => page(req.raw, req.principal) },
+      { method: 'GET', path: '/', auth: 'none', handler: (req) => page(req.raw) },
       {
         method: 'GET',
         path: '/assets/:file',
