@@ -42,8 +42,8 @@ export interface State {
   /** Ticks once a second while something counts down. */
   now: number;
   /**
-   * True until the first paint with rows is done: long tables then show only their first rows
-   * (FIRST_ROWS, more than a screen), so a cold load lays out a screenful; the rest follow in the task after.
+   * True until the page is live and that frame is painted (or a second after its first rows): long tables
+   * then show only their first FIRST_ROWS rows, more than a screen, so a cold load lays out a screenful.
    */
   firstRowsOnly: boolean;
 }

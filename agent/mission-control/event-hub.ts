@@ -1,9 +1,9 @@
 // The one WebSocket every page opens (/api/v1/events). On connect it sends a
 // snapshot of the cluster and the experts (serialised once per change, not
 // per page); then every bus event and every cluster change, serialised once
-// and sent to all. Nothing is read from the
-// page. A page that stops answering pings, or falls far behind, is dropped:
-// it reconnects and gets a fresh snapshot.
+// and sent to all. Nothing is read from the page. A page that stops answering
+// pings, or falls far behind, is dropped: it reconnects and gets a fresh
+// snapshot.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
