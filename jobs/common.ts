@@ -19,6 +19,9 @@ export const commonVars = {
   datacenters: listVar(RULES.datacenter, 1).default(['*']).describe('Nomad datacenters the job may run in'),
 };
 
+/** What an expert is good at, for the twin's router: written to its service Meta as `description`. */
+export const descriptionVar = ruled(RULES.sentence).optional().describe('what the expert is good at, one sentence; its service Meta `description`, which the twin\'s router reads (else the persona file\'s)');
+
 /** Health timing: long enough for a model to load and to unload. */
 export const healthVars = {
   health_grace_s: integerVar(1, 3600).default(300).describe('seconds a task may take to load its model before checks count'),
@@ -85,7 +88,7 @@ export function buildTcpCheck(name: string, portLabel: string, timing: HealthTim
  * (llamacpp, vllm) and `backend` the catalog backend recorded in the meta.
  */
 export function buildExpertService(
-  v: HealthTiming & { readonly expert: string; readonly model: string },
+  v: HealthTiming & { readonly expert: string; readonly model: string; readonly description?: string | undefined },
   engine: string,
   backend: string,
 ): Service {
@@ -94,7 +97,7 @@ export function buildExpertService(
     PortLabel: 'http',
     Provider: 'consul',
     Tags: ['openai', engine, `model-${v.model}`],
-    Meta: { model: v.model, backend },
+    Meta: { model: v.model, backend, ...(v.description === undefined ? {} : { description: v.description }) },
     Checks: [buildHttpCheck('api-health', 'http', v)],
   };
 }

@@ -2,7 +2,7 @@
 // node, and a llama-server that offloads to whichever workers are healthy.
 import { z } from 'zod';
 import type { Job, Task, TaskGroup } from '../agent/nomad/types.js';
-import { buildExpertService, buildJobShell, buildServiceRestart, buildTcpCheck, buildUpdate, commonVars, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
+import { buildExpertService, buildJobShell, buildServiceRestart, buildTcpCheck, buildUpdate, commonVars, descriptionVar, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
 import { launcherDest, readLauncher } from './launchers.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
 import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
@@ -17,6 +17,7 @@ export const vars = z
   .object({
     job_name: ruled(RULES.name).describe('Nomad job ID'),
     model: ruled(RULES.name).describe('model name; the workers register as llamacpp-rpc-<model>'),
+    description: descriptionVar,
     model_path: ruled(RULES.absolutePath).describe('absolute path of the GGUF file on the server node'),
     expert: ruled(RULES.name).describe(`expert name; the API registers as ${EXPERT_PREFIX}<expert>`),
     worker_count: integerVar(0, 64).default(3).describe('rpc-server workers, at most one per node'),

@@ -37,3 +37,17 @@ test('with no worker the job has no workers group and the server still reads the
   const templates = job.TaskGroups[0]?.Tasks[0]?.Templates ?? [];
   t.true(templates.some((tpl) => tpl.Envvars === true && tpl.EmbeddedTmpl?.includes('service "llamacpp-rpc-tiny-q4"') === true));
 });
+
+test('a description goes into the expert service\'s Meta on either backend, and one that could open a template is refused', (t) => {
+  const description = 'Writes and reviews code; knows Python, TypeScript and shell.';
+  for (const [backend, model] of [['llamacpp-rpc', 'tiny-q4'], ['vllm', 'qwen-7b-fp16']] as const) {
+    const job = renderJob('prima-expert', { job_name: 'e', service_name: 'prima-api-code', model_list: model, backend, description }, ctx, 'test');
+    const service = job.TaskGroups.flatMap((g) => g.Tasks.flatMap((task) => task.Services ?? [])).find((s) => s.Name === 'prima-api-code');
+    t.is(service?.Meta?.['description'], description, backend);
+  }
+  const plain = renderJob('prima-expert', { job_name: 'e', service_name: 'prima-api-code', model_list: 'tiny-q4' }, ctx, 'test');
+  const service = plain.TaskGroups.flatMap((g) => g.Tasks.flatMap((task) => task.Services ?? [])).find((s) => s.Name === 'prima-api-code');
+  t.false('description' in (service?.Meta ?? {}), 'no description, no key');
+  const err = t.throws(() => renderJob('prima-expert', { job_name: 'e', service_name: 'prima-api-code', model_list: 'tiny-q4', description: 'runs ${node.unique.name}' }, ctx, 'test'));
+  t.regex(err?.message ?? '', /description/);
+});

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Job } from '../agent/nomad/types.js';
 import { BACKENDS, findModel, type ModelEntry } from '../agent/models/schema.js';
 import { invalidInput } from '../agent/errors.js';
-import { commonVars, healthVars, type BuildContext } from './common.js';
+import { commonVars, descriptionVar, healthVars, type BuildContext } from './common.js';
 import * as llamacppRpc from './llamacpp-rpc.js';
 import * as vllmExpert from './vllm-expert.js';
 import { RULES, integerVar, listVar, ruled } from './rules.js';
@@ -15,6 +15,7 @@ export const vars = z
   .object({
     job_name: ruled(RULES.name).describe('Nomad job ID'),
     service_name: ruled(RULES.expertService).describe(`Consul service of the API; must start with ${EXPERT_PREFIX}`),
+    description: descriptionVar,
     model_list: listVar(RULES.name, 1).describe('catalog model names in order of preference'),
     model_index: integerVar(0, 63).default(0).describe('which entry of model_list to deploy (hearth jobs run advances it on failure)'),
     worker_count: integerVar(0, 64).default(2).describe('rpc-server workers for the llamacpp-rpc backend'),
@@ -59,6 +60,7 @@ export function build(v: PrimaExpertVars, ctx: BuildContext = {}): Job {
     kill_timeout_s: v.kill_timeout_s,
     check_interval_s: v.check_interval_s,
     ...(v.node === undefined ? {} : { node: v.node }),
+    ...(v.description === undefined ? {} : { description: v.description }),
   };
   const job =
     v.backend === 'vllm'

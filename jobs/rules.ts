@@ -29,6 +29,8 @@ export const RULES = {
   nodeName: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, says: 'a node name of letters, digits, ".", "_" and "-"' },
   /** A vLLM tool-call parser or chat-template name. */
   word: { pattern: /^[a-z0-9][a-z0-9_-]{0,63}$/, says: 'a word of lowercase letters, digits, "_" and "-"' },
+  /** A short sentence for people and models to read (an expert's description in its service Meta). */
+  sentence: { pattern: /^[A-Za-z0-9][A-Za-z0-9 .,;:!?()'/+-]{0,199}$/, says: 'a sentence of at most 200 letters, digits, spaces and . , ; : ! ? ( ) \' / + -' },
   /** A llama.cpp quantization label such as Q4_K_M. */
   quantization: { pattern: /^[A-Za-z0-9][A-Za-z0-9_]{0,31}$/, says: 'a quantization label such as Q4_K_M' },
 } as const satisfies Record<string, Rule>;

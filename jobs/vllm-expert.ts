@@ -1,7 +1,7 @@
 // A vLLM OpenAI-compatible server on a GPU node, through the docker driver.
 import { z } from 'zod';
 import type { Job, Task } from '../agent/nomad/types.js';
-import { buildExpertService, buildJobShell, buildServiceRestart, buildUpdate, commonVars, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
+import { buildExpertService, buildJobShell, buildServiceRestart, buildUpdate, commonVars, descriptionVar, healthVars, seconds, SERVICE_SHUTDOWN_DELAY, type BuildContext } from './common.js';
 import { EXPERT_PREFIX } from '../agent/consul/expert-prefix.js';
 import { RULES, booleanVar, integerVar, ruled } from './rules.js';
 
@@ -13,6 +13,7 @@ export const vars = z
     job_name: ruled(RULES.name).describe('Nomad job ID'),
     expert: ruled(RULES.name).describe(`expert name; the API registers as ${EXPERT_PREFIX}<expert>`),
     model: ruled(RULES.name).describe('model name (catalog name), recorded in the service meta'),
+    description: descriptionVar,
     model_repo: ruled(RULES.repoId).describe('repository id vLLM loads, OWNER/NAME'),
     image: ruled(RULES.image).default('vllm/vllm-openai:v0.33.0').describe('vLLM image with a pinned tag'),
     gpu_count: integerVar(1, 16).default(1).describe('GPUs to request (device "nvidia/gpu")'),

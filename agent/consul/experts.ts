@@ -1,13 +1,15 @@
 // An expert as every reader shows it (the agent's API and event bus,
 // `hearth experts`): one instance of a Consul service whose name starts with
-// the expert prefix, with its address and worst check status.
+// the expert prefix, with its address, worst check status and the service's
+// Meta as Consul has it (`model`, `backend` from the job templates, and a
+// `description` the twin's router reads when one is set).
 import type { ConsulClient } from './client.js';
 import { toDiscoveredService, type DiscoveredService } from './discovery.js';
 
-export type Expert = Pick<DiscoveredService, 'name' | 'id' | 'node' | 'address' | 'port' | 'health' | 'tags'>;
+export type Expert = Pick<DiscoveredService, 'name' | 'id' | 'node' | 'address' | 'port' | 'health' | 'tags'> & Partial<Pick<DiscoveredService, 'meta'>>;
 
 export function toExpert(service: DiscoveredService): Expert {
-  return { name: service.name, id: service.id, node: service.node, address: service.address, port: service.port, health: service.health, tags: service.tags };
+  return { name: service.name, id: service.id, node: service.node, address: service.address, port: service.port, health: service.health, tags: service.tags, meta: service.meta };
 }
 
 /** Every instance of every service named `<prefix>*`, read from Consul now, sorted by name then id. */

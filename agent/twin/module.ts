@@ -17,7 +17,7 @@ import { createLongTermMemory } from './memory/long-term.js';
 import { createRecall } from './memory/recall.js';
 import { createRemoteEmbedder, type RemoteEmbedder } from './memory/remote-embedder.js';
 import { exportMemory, importMemory, parseMemoryFile } from './memory/memory-file.js';
-import { createModelClient } from './model-client.js';
+import { createModelClient, type ModelClient } from './model-client.js';
 import { createPowerPort } from './power-port.js';
 import { createPromptLibrary, type PromptLibrary } from './prompts.js';
 import { createTwinRoutes } from './routes.js';
@@ -57,6 +57,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
   let db: MemoryDatabase | undefined;
   let prompts: PromptLibrary | undefined;
   let hands: Hands | undefined;
+  let modelClient: ModelClient | undefined;
   let routes: Route[] = [];
   const power = options.powerRoutes === undefined ? undefined : createPowerPort(options.powerRoutes);
 
@@ -121,6 +122,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         return made;
       };
       const clusterName = deps.node.name;
+      modelClient = createModelClient();
       const built = createTwin({
         settings: {
           clusterName,
@@ -143,7 +145,7 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
           const router = list.find((e) => e.name === 'prima-api-router') ?? list[0];
           return router === undefined ? undefined : { baseUrl: router.baseUrl, name: router.name, ...(router.model === undefined ? {} : { model: router.model }) };
         },
-        client: createModelClient(),
+        client: modelClient,
         ...(power === undefined ? {} : { powerState: (service: string) => power.state(service) }),
         publish: (event) => deps.events.publish(event),
         onConversationEnded: (conversationId) => {
@@ -200,6 +202,8 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
       routes = [];
       await twin?.stop();
       twin = undefined;
+      modelClient?.close?.();
+      modelClient = undefined;
       approvals?.stop();
       approvals = undefined;
       await hands?.stop();

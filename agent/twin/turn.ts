@@ -12,6 +12,7 @@ import type { ColdStartPhase, TurnEvent } from './events.js';
 import type { Expert } from './experts.js';
 import type { FirstStage } from './first-stage.js';
 import type { ChatMessage, ModelClient, ModelToolCall } from './model-client.js';
+import { ROUTE_TOOL, withExperts } from './route-tool.js';
 
 /** The power state of an expert's service, as the power module tells it. */
 export interface ExpertPowerState {
@@ -54,7 +55,6 @@ export interface TurnOutcome {
   readonly summary: Record<string, unknown>;
 }
 
-const ROUTE_TOOL = 'route_to_expert';
 
 export async function runTurn(plan: TurnPlan, deps: TurnDeps, emit: (event: TurnEvent) => void): Promise<TurnOutcome> {
   const now = deps.now ?? (() => performance.now());
@@ -67,11 +67,12 @@ export async function runTurn(plan: TurnPlan, deps: TurnDeps, emit: (event: Turn
   const summary: Record<string, unknown> = { tools: [] as unknown[] };
   const log = deps.log.child({ conversationId: plan.conversationId, turnId });
 
-  const delta = (text: string) => {
+  /** `count`: the model's tokens in this text (a burst read at once goes out as one delta). */
+  const delta = (text: string, count = 1) => {
     if (text === '' || plan.signal.aborted) return;
     if (firstTokenAt === undefined) firstTokenAt = now();
     sent += text;
-    tokens += 1;
+    tokens += count;
     emit({ type: 'delta', turnId, text });
   };
   const finish = (finishKind: TurnOutcome['finish']): TurnOutcome => {
@@ -128,9 +129,9 @@ export async function runTurn(plan: TurnPlan, deps: TurnDeps, emit: (event: Turn
     answeredBy = target.name;
     const wake = await watchWake(deps, target.name, turnId, emit, summary);
     try {
-      await streamAnswer(plan, deps, { baseUrl: target.baseUrl, model: deps.modelFor(target), messages: plan.messagesFor({ persona: 'expert', expert: target }), withTools: false }, emit, (text) => {
+      await streamAnswer(plan, deps, { baseUrl: target.baseUrl, model: deps.modelFor(target), messages: plan.messagesFor({ persona: 'expert', expert: target }), withTools: false }, emit, (text, count) => {
         wake.answered();
-        delta(text);
+        delta(text, count);
       }, summary);
     } catch (err) {
       if (plan.signal.aborted) return finish('interrupted');
@@ -200,7 +201,7 @@ async function askRouter(
   plan: TurnPlan,
   deps: TurnDeps,
   emit: (event: TurnEvent) => void,
-  delta: (text: string) => void,
+  delta: (text: string, count?: number) => void,
   summary: Record<string, unknown>,
   decideStart: number,
   now: () => number,
@@ -219,9 +220,9 @@ async function askRouter(
       emit({ type: 'routed', turnId: plan.turnId, expert, stage: 'router-model', reason, decisionMs });
     } },
     emit,
-    (text) => {
+    (text, count) => {
       wake.answered();
-      delta(text);
+      delta(text, count);
     },
     summary,
   ).catch(async (err: unknown) => {
@@ -242,7 +243,7 @@ async function fallBack(
   plan: TurnPlan,
   deps: TurnDeps,
   emit: (event: TurnEvent) => void,
-  delta: (text: string) => void,
+  delta: (text: string, count?: number) => void,
   summary: Record<string, unknown>,
   reason: string,
   from: string,
@@ -277,16 +278,18 @@ async function streamAnswer(
   deps: TurnDeps,
   target: StreamTarget,
   emit: (event: TurnEvent) => void,
-  delta: (text: string) => void,
+  delta: (text: string, count?: number) => void,
   summary: Record<string, unknown>,
 ): Promise<void> {
-  const tools = target.withTools ? deps.invoker.list().filter((t) => target.onRoute !== undefined || t.name !== ROUTE_TOOL) : [];
+  const tools = target.withTools
+    ? deps.invoker.list().flatMap((t) => (t.name !== ROUTE_TOOL ? [t] : target.onRoute === undefined ? [] : [withExperts(t, plan.experts)]))
+    : [];
   const messages = [...target.messages];
   const rounds = deps.maxToolRounds ?? 4;
   for (let round = 0; ; round++) {
     let ended: { text: string; toolCalls: readonly ModelToolCall[]; serverTimings?: Record<string, number> } | undefined;
     for await (const event of deps.client.stream({ baseUrl: target.baseUrl, model: target.model, messages, tools: round < rounds ? tools : [], signal: plan.signal, ...(deps.maxTokens === undefined ? {} : { maxTokens: deps.maxTokens }) })) {
-      if (event.type === 'delta') delta(event.text);
+      if (event.type === 'delta') delta(event.text, event.tokens);
       else ended = event;
     }
     // llama-server reports its own prompt and generation timings; they are kept with the turn.

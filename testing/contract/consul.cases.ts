@@ -11,7 +11,7 @@ export interface ConsulTarget {
 }
 
 const GO_DURATION = /^-?(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
-const FAKE_SERVES_ONLY_HEARTH = 'fake-consul serves only the reads hearth makes (agent/consul); Nomad is the one that lists agent checks and reads the per-service catalog';
+const FAKE_SERVES_ONLY_HEARTH = 'fake-consul serves only the reads hearth makes (agent/consul); Nomad is the one that lists agent checks';
 
 function register(target: ConsulTarget, id: string, name: string, extra: Record<string, unknown> = {}) {
   return call(target.consulAddr, 'PUT', '/v1/agent/service/register', {
@@ -126,7 +126,6 @@ export const CONSUL_CASES: ReadonlyArray<ContractCase<ConsulKind, ConsulTarget>>
   },
   {
     title: 'the catalog entry of a service names its node, address, port and meta',
-    skip: { fake: FAKE_SERVES_ONLY_HEARTH },
     async run(t, target) {
       t.teardown(async () => {
         await call(target.consulAddr, 'PUT', '/v1/agent/service/deregister/c-entry-1');
@@ -136,6 +135,21 @@ export const CONSUL_CASES: ReadonlyArray<ContractCase<ConsulKind, ConsulTarget>>
       t.is(entries.length, 1);
       t.like(entries[0], { ServiceID: 'c-entry-1', ServiceAddress: '127.0.0.1', ServicePort: 9200, ServiceMeta: { m: '1' } });
       t.not(entries[0]?.Node ?? '', '');
+    },
+  },
+  {
+    title: 'a service\'s Meta comes back from health as Service.Meta, as registered (the twin reads an expert\'s description there)',
+    async run(t, target) {
+      t.teardown(async () => {
+        await call(target.consulAddr, 'PUT', '/v1/agent/service/deregister/c-meta-1');
+      });
+      const meta = { model: 'qwen2.5-coder-7b', backend: 'llamacpp', description: 'Writes and fixes code; knows Python and TypeScript.' };
+      t.is((await register(target, 'c-meta-1', 'c-meta', { Meta: meta })).status, 200);
+      const entries = (await call(target.consulAddr, 'GET', '/v1/health/service/c-meta')).json as Array<{ Service: { ID: string; Meta: Record<string, string> | null } }>;
+      t.is(entries.length, 1);
+      t.deepEqual(entries[0]?.Service.Meta, meta);
+      const catalog = (await call(target.consulAddr, 'GET', '/v1/catalog/service/c-meta')).json as Array<{ ServiceMeta: Record<string, string> }>;
+      t.deepEqual(catalog[0]?.ServiceMeta, meta);
     },
   },
 ];

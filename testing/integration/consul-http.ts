@@ -24,7 +24,7 @@ export async function readCatalogService(consulAddr: string, name: string): Prom
 }
 
 /** Registers an expert with a TTL check, critical until `passCheck`. */
-export async function registerExpert(consulAddr: string, expert: { name: string; id: string; address: string; port: number }): Promise<string> {
+export async function registerExpert(consulAddr: string, expert: { name: string; id: string; address: string; port: number; meta?: Record<string, string> }): Promise<string> {
   const checkId = `${expert.id}-ttl`;
   await consulCall(consulAddr, 'PUT', '/v1/agent/service/register', {
     ID: expert.id,
@@ -32,7 +32,7 @@ export async function registerExpert(consulAddr: string, expert: { name: string;
     Address: expert.address,
     Port: expert.port,
     Tags: ['expert'],
-    Meta: { model: 'test' },
+    Meta: { model: 'test', ...expert.meta },
     Checks: [{ CheckID: checkId, Name: 'ready', TTL: '10m', Status: 'critical' }],
   });
   return checkId;

@@ -1,6 +1,6 @@
 // A small in-memory Consul agent for the unit tests of this folder: agent
 // service registration, TTL checks, health/service, health/state and
-// catalog/services with real index-based blocking (one index for everything),
+// catalog/services and catalog/service with real index-based blocking (one index for everything),
 // and KV. The state lives apart from the server so a
 // test can stop the server and bring it back on the same port.
 import type { ServerResponse } from 'node:http';
@@ -114,6 +114,16 @@ function healthEntries(state: FakeConsulState, name: string, passingOnly: boolea
     }));
 }
 
+/** /v1/catalog/service/:name as Consul answers it: one flat row per instance, its Meta as ServiceMeta. */
+function catalogEntries(state: FakeConsulState, name: string): unknown[] {
+  return [...state.instances.values()]
+    .filter((i) => i.name === name)
+    .map((i) => ({
+      ID: 'node-id-1', Node: 'node-1', Address: '127.0.0.1', Datacenter: 'dc1',
+      ServiceID: i.id, ServiceName: i.name, ServiceTags: i.tags, ServiceAddress: i.address, ServicePort: i.port, ServiceMeta: i.meta,
+    }));
+}
+
 async function handle(state: FakeConsulState, req: RecordedRequest, res: ServerResponse): Promise<void> {
   if (state.denyAll) return sendText(res, 403, 'Permission denied: token with AccessorID \'anonymous\' lacks permission');
   const indexHeader = (): Record<string, string> => ({ 'x-consul-index': String(state.index) });
@@ -131,6 +141,9 @@ async function handle(state: FakeConsulState, req: RecordedRequest, res: ServerR
   }
   if (route === `GET health/service/${parts[2]}`) {
     return blockThenAnswer(() => healthEntries(state, parts[2] ?? '', req.query.has('passing')));
+  }
+  if (route === `GET catalog/service/${parts[2]}`) {
+    return blockThenAnswer(() => catalogEntries(state, parts[2] ?? ''));
   }
   if (route === 'PUT agent/service/register') {
     const body = JSON.parse(req.body) as { ID?: string; Name: string; Address?: string; Port?: number; Tags?: string[]; Meta?: Record<string, string>; Checks?: Array<{ CheckID?: string; Status?: CheckStatus }> };

@@ -23,6 +23,10 @@ test('the twin benchmark in quick mode prints the machine, the expert it used an
   t.regex(out, /through the twin \(its own process: HTTP API \+ SSE\) +p50 +[\d.]+ ms/);
   t.regex(out, /added = twin - baseline: p50 -?[\d.]+ ms \(target <= 5 ms\), p99 -?[\d.]+ ms \(target <= 15 ms\)/);
   t.regex(out, /tokens\/s, answers of up to \d+ tokens .*: straight \d+, through the twin \d+: [\d.]+% of direct/);
+  t.regex(out, /tokens per answer: straight \d+, through the twin \d+; .* \d+ delta events per answer/);
+  t.regex(out, /paired \(twin \/ the direct run beside it\), \d+ pairs: p50 [\d.]+%/);
+  t.regex(out, /CPU per token: client straight [\d.]+ us, client through the twin [\d.]+ us, twin process [\d.]+ us/);
+  t.regex(out, /^load average at start: [\d.]+ [\d.]+ [\d.]+/m);
   t.regex(out, /first-stage \(keyword\) routing decision, \d+ questions +p50 +[\d.]+ us +p99 +[\d.]+ us/);
   t.regex(out, /baseline: a router-model call answered instantly/);
   t.regex(out, /search among 100000 .* p50 +[\d.]+ ms +p99 +[\d.]+ ms/);

@@ -8,12 +8,13 @@
 // The expert is the real llama-server with the tiny model when the llama.cpp
 // environment of testing/python/install.sh is built, else the scripted
 // OpenAI-compatible server (testing/support/fake-openai.ts); the output says which.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { startFakeOpenAi, type FakeOpenAi } from '../../support/fake-openai.js';
 import { readSse, startTwinHarness, TEST_TOKEN } from '../../support/twin-harness.js';
+import type { TurnEvent } from '../../../agent/twin/events.js';
 import { describeMachine } from '../agent/machine.js';
 import { formatMs, percentile } from '../agent/stats.js';
 import { createFirstStage } from '../../../agent/twin/first-stage.js';
@@ -33,6 +34,8 @@ interface Backend {
   readonly name: string;
   readonly port: number;
   readonly baseUrl: string;
+  /** The expert's own process, when it has one (its CPU time is read from /proc). */
+  readonly pid?: number;
   /** Makes the next streamed answer `tokens` long. */
   prepare(tokens: number): void;
   close(): Promise<void>;
@@ -50,23 +53,25 @@ async function fakeBackend(): Promise<Backend & { fake: FakeOpenAi }> {
 async function llamaBackend(): Promise<Backend | undefined> {
   const found = findLlamaCpp();
   if (found.llama === undefined) return undefined;
-  const llama = await startLlamaServer({ model: await tinyModel(), extraArgs: ['--ctx-size', '4096'] });
+  const llama = await startLlamaServer({ model: await tinyModel(), extraArgs: ['--ctx-size', '4096', '--ignore-eos'] });
   return {
     name: `llama-server ${found.llama.release} (${found.llama.llamaServer}) with the tiny random-weight model of testing/support/llama.ts`,
     port: llama.port,
     baseUrl: `${llama.url}/v1`,
+    pid: llama.pid,
     prepare: () => undefined,
     close: () => llama.stop(),
   };
 }
 
 /** Time to the first content delta and tokens/s, straight from the expert with the openai client. */
-async function direct(baseUrl: string, messages: unknown[], maxTokens: number): Promise<{ ttft: number; tokens: number; tps: number }> {
+async function direct(baseUrl: string, messages: unknown[], maxTokens: number): Promise<{ ttft: number; tokens: number; tps: number; expertTps?: number }> {
   const client = new OpenAI({ baseURL: baseUrl, apiKey: 'x', maxRetries: 0 });
   const start = performance.now();
   let first: number | undefined;
   let last: number | undefined;
   let tokens = 0;
+  let expertTps: number | undefined;
   const create = () => client.chat.completions.create({ model: 'default', messages: messages as never, stream: true, max_tokens: maxTokens, stream_options: { include_usage: true } });
   // The same one retry on a connection the server had just closed as the twin's model client makes.
   const stream = await create().catch((err: unknown) => {
@@ -74,6 +79,9 @@ async function direct(baseUrl: string, messages: unknown[], maxTokens: number): 
     return create();
   });
   for await (const chunk of stream) {
+    // llama-server's own generation rate for this answer, in its last chunk.
+    const timings = (chunk as unknown as { timings?: { predicted_per_second?: number } }).timings;
+    if (typeof timings?.predicted_per_second === 'number') expertTps = timings.predicted_per_second;
     const text = chunk.choices[0]?.delta?.content;
     if (typeof text === 'string' && text !== '') {
       first ??= performance.now();
@@ -82,12 +90,15 @@ async function direct(baseUrl: string, messages: unknown[], maxTokens: number): 
     }
   }
   const end = last ?? performance.now();
-  return { ttft: (first ?? end) - start, tokens, tps: first === undefined || tokens < 2 ? 0 : ((tokens - 1) * 1000) / (end - first) };
+  return { ttft: (first ?? end) - start, tokens, tps: first === undefined || tokens < 2 ? 0 : ((tokens - 1) * 1000) / (end - first), ...(expertTps === undefined ? {} : { expertTps }) };
 }
 
 /** The twin in a process of its own, as in the agent, so its work and the client's do not share one event loop. */
-async function startTwinProcess(expertPort: number, maxAnswerTokens: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [repoPath('dist', 'testing', 'bench', 'twin', 'twin-process.js'), String(expertPort), String(maxAnswerTokens)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startTwinProcess(expertPort: number, maxAnswerTokens: number): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  // HEARTH_BENCH_CPU_PROF=DIR writes a CPU profile of each twin process there (node --cpu-prof), to see where its time goes.
+  const profile = process.env['HEARTH_BENCH_CPU_PROF'];
+  const nodeArgs = profile === undefined || profile === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+  const child = spawn(process.execPath, [...nodeArgs, repoPath('dist', 'testing', 'bench', 'twin', 'twin-process.js'), String(expertPort), String(maxAnswerTokens)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -99,6 +110,7 @@ async function startTwinProcess(expertPort: number, maxAnswerTokens: number): Pr
   });
   return {
     url,
+    pid: child.pid ?? -1,
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -111,23 +123,57 @@ async function startTwinProcess(expertPort: number, maxAnswerTokens: number): Pr
 
 const AUTH = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
 
-/** The same through the twin's HTTP API: a fresh conversation each time, so every request carries the same messages. */
-async function viaTwin(twin: { url: string }): Promise<{ ttft: number; tokens: number; tps: number }> {
+/**
+ * The same through the twin's HTTP API: a fresh conversation each time, so every request carries the same messages.
+ * A delta may carry several tokens (coalesced within a few ms): the token count is the expert's, as `done` reports
+ * it, and the text the client read is checked to be the whole answer, so no token is counted that did not arrive.
+ */
+async function viaTwin(twin: { url: string }, withExpertRate = false): Promise<{ ttft: number; tokens: number; tps: number; deltas: number; expertTps?: number }> {
   const { id } = (await (await fetch(`${twin.url}/api/v1/conversations`, { method: 'POST', headers: AUTH })).json()) as { id: string };
   const start = performance.now();
   let first: number | undefined;
-  let tokens = 0;
+  let deltas = 0;
+  let shown = '';
+  let done: Extract<TurnEvent, { type: 'done' }> | undefined;
   let end = start;
   const response = await fetch(`${twin.url}/api/v1/conversations/${id}/messages`, { method: 'POST', headers: AUTH, body: JSON.stringify({ text: QUESTION }) });
   await readSse(response, (e) => {
     if (e.type === 'delta') {
       first ??= performance.now();
       end = performance.now();
-      tokens += 1;
+      deltas += 1;
+      shown += e.text;
     }
+    if (e.type === 'done') done = e;
   });
-  return { ttft: (first ?? end) - start, tokens, tps: first === undefined || tokens < 2 ? 0 : ((tokens - 1) * 1000) / (end - first) };
+  if (done === undefined || done.text !== shown) throw new Error(`the client read ${shown.length} characters, the turn ended with ${done === undefined ? 'no done event' : `${done.text.length}`}`);
+  const tokens = done.timings.tokens ?? deltas;
+  const tps = first === undefined || tokens < 2 ? 0 : ((tokens - 1) * 1000) / (end - first);
+  let expertTps: number | undefined;
+  if (withExpertRate) {
+    // llama-server's own rate for this answer, as the twin kept it with the turn (read after the clock stopped).
+    const stored = (await (await fetch(`${twin.url}/api/v1/conversations/${id}`, { headers: AUTH })).json()) as { turns: { role: string; events: { serverTimings?: { predicted_per_second?: number } } }[] };
+    expertTps = stored.turns.find((x) => x.role === 'assistant')?.events.serverTimings?.predicted_per_second;
+  }
+  return { ttft: (first ?? end) - start, tokens, deltas, tps, ...(expertTps === undefined ? {} : { expertTps }) };
 }
+
+/** user + system CPU of another process in ms, from /proc (0 when unknown). */
+function procCpuMs(pid: number | undefined): number {
+  if (pid === undefined || pid <= 0) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ: 100 on Linux everywhere this runs. */
+const CLOCK_TICKS = 100;
+
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
 function line(label: string, values: readonly number[], unit: (v: number) => string = formatMs): string {
   return `${label.padEnd(52)} p50 ${unit(percentile(values, 50)).padStart(10)}  p99 ${unit(percentile(values, 99)).padStart(10)}`;
@@ -158,6 +204,7 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     const directTtft: number[] = [];
     const twinTtft: number[] = [];
     const added: number[] = [];
+    const shortCpuBefore = procCpuMs(short.pid);
     for (let i = 0; i < rounds; i++) {
       // Alternate which goes first so drift on a shared machine falls on both.
       const a = i % 2 === 0 ? await direct(backend.baseUrl, messages, shortTokens) : undefined;
@@ -171,18 +218,79 @@ async function ttftAndThroughput(quick: boolean): Promise<void> {
     console.log(line('  straight to the expert (baseline, openai client)', directTtft));
     console.log(line('  through the twin (its own process: HTTP API + SSE)', twinTtft));
     console.log(line('  added by the twin, paired per round', added));
+    console.log(`  twin process CPU per turn of ${shortTokens} tokens (conversation, routing, request, memory writes): ${((procCpuMs(short.pid) - shortCpuBefore) / rounds).toFixed(2)} ms`);
     console.log(`  added = twin - baseline: p50 ${formatMs(percentile(twinTtft, 50) - percentile(directTtft, 50))} (target <= 5 ms), p99 ${formatMs(percentile(twinTtft, 99) - percentile(directTtft, 99))} (target <= 15 ms)`);
 
     backend.prepare(longTokens);
     const directTps: number[] = [];
     const twinTps: number[] = [];
-    for (let i = 0; i < (quick ? 3 : 10); i++) {
-      directTps.push((await direct(backend.baseUrl, messages, longTokens)).tps);
-      twinTps.push((await viaTwin(long)).tps);
+    const counted = { direct: new Set<number>(), twin: new Set<number>() };
+    let deltas = 0;
+    // CPU time per token of each process on either path (the client is this process): where the twin's cost is.
+    const cpu = { clientDirect: 0, clientTwin: 0, twin: 0, expertDirect: 0, expertTwin: 0, tokensDirect: 0, tokensTwin: 0 };
+    const ratios: number[] = [];
+    // Client rate over the expert's own rate for the same answer: what reaches the client of what the expert wrote.
+    const passDirect: number[] = [];
+    const passTwin: number[] = [];
+    const measureDirect = async () => {
+      const before = { client: process.cpuUsage(), expert: procCpuMs(backend.pid) };
+      const a = await direct(backend.baseUrl, messages, longTokens);
+      if (a.expertTps !== undefined) passDirect.push(a.tps / a.expertTps);
+      cpu.clientDirect += cpuMs(process.cpuUsage(before.client));
+      cpu.expertDirect += procCpuMs(backend.pid) - before.expert;
+      cpu.tokensDirect += a.tokens;
+      directTps.push(a.tps);
+      counted.direct.add(a.tokens);
+      return a.tps;
+    };
+    const measureTwin = async () => {
+      const before = { client: process.cpuUsage(), expert: procCpuMs(backend.pid), twin: procCpuMs(long.pid) };
+      const b = await viaTwin(long, true);
+      if (b.expertTps !== undefined) passTwin.push(b.tps / b.expertTps);
+      cpu.clientTwin += cpuMs(process.cpuUsage(before.client));
+      cpu.twin += procCpuMs(long.pid) - before.twin;
+      cpu.expertTwin += procCpuMs(backend.pid) - before.expert;
+      cpu.tokensTwin += b.tokens;
+      twinTps.push(b.tps);
+      counted.twin.add(b.tokens);
+      deltas += b.deltas;
+      return b.tps;
+    };
+    await measureDirect();
+    await measureTwin();
+    directTps.length = 0;
+    twinTps.length = 0;
+    passDirect.length = 0;
+    passTwin.length = 0;
+    Object.assign(cpu, { clientDirect: 0, clientTwin: 0, twin: 0, expertDirect: 0, expertTwin: 0, tokensDirect: 0, tokensTwin: 0 });
+    deltas = 0;
+    // Pairs of neighbouring runs, the order alternating, so the shared machine's drift falls on both paths alike.
+    for (let i = 0; i < (quick ? 4 : 30); i++) {
+      let straight: number;
+      let through: number;
+      if (i % 2 === 0) {
+        straight = await measureDirect();
+        through = await measureTwin();
+      } else {
+        through = await measureTwin();
+        straight = await measureDirect();
+      }
+      ratios.push(through / straight);
     }
     const d = percentile(directTps, 50);
     const v = percentile(twinTps, 50);
+    const us = (ms: number, tokens: number) => `${((ms * 1000) / Math.max(1, tokens)).toFixed(1)} us`;
     console.log(`tokens/s, answers of up to ${longTokens} tokens (p50 of ${directTps.length}): straight ${d.toFixed(0)}, through the twin ${v.toFixed(0)}: ${((v / d) * 100).toFixed(1)}% of direct (target >= 99%)`);
+    console.log(`  tokens per answer: straight ${[...counted.direct].join('/')}, through the twin ${[...counted.twin].join('/')}; both from the first to the last token the client reads; ${(deltas / twinTps.length).toFixed(0)} delta events per answer through the twin`);
+    // Only llama-server reports a real rate of its own (the scripted server's timings are a constant).
+    if (backend.pid !== undefined && passDirect.length > 0 && passTwin.length > 0) {
+      const pd = percentile(passDirect, 50);
+      const pt = percentile(passTwin, 50);
+      console.log(`  of the expert's own rate for the same answer (llama-server timings.predicted_per_second), p50: straight ${(pd * 100).toFixed(1)}%, through the twin ${(pt * 100).toFixed(1)}%: ${((pt / pd) * 100).toFixed(1)}% of direct (this leaves out how fast the expert itself ran, which the shared CPU moves)`);
+    }
+    console.log(`  paired (twin / the direct run beside it), ${ratios.length} pairs: p50 ${(percentile(ratios, 50) * 100).toFixed(1)}%, p10 ${(percentile(ratios, 10) * 100).toFixed(1)}%, p90 ${(percentile(ratios, 90) * 100).toFixed(1)}%`);
+    console.log(`  CPU per token: client straight ${us(cpu.clientDirect, cpu.tokensDirect)}, client through the twin ${us(cpu.clientTwin, cpu.tokensTwin)}, twin process ${us(cpu.twin, cpu.tokensTwin)}` +
+      (backend.pid === undefined ? '' : `, expert ${us(cpu.expertDirect, cpu.tokensDirect)} straight / ${us(cpu.expertTwin, cpu.tokensTwin)} through the twin`));
   } finally {
     await short.stop();
     await long.stop();
@@ -294,11 +402,22 @@ async function memorySearch(quick: boolean): Promise<void> {
   }
 }
 
+const PARTS = { relay: ttftAndThroughput, routing, memory: memorySearch } as const;
+
+/** `--only relay|routing|memory` runs one part (default: all three). */
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt < 0 ? undefined : args[onlyAt + 1];
+  if (only !== undefined && !(only in PARTS)) throw new Error(`Expected --only to be one of ${Object.keys(PARTS).join(', ')}, got ${JSON.stringify(only)}.`);
   console.log(describeMachine());
-  console.log(`twin benchmark${quick ? ' (quick)' : ''}`);
-  await ttftAndThroughput(quick);
-  await routing(quick);
-  await memorySearch(quick);
+  console.log(`twin benchmark${quick ? ' (quick)' : ''}${only === undefined ? '' : ` (only ${only})`}`);
+  console.log(loadLine('at start'));
+  for (const [name, part] of Object.entries(PARTS)) if (only === undefined || only === name) await part(quick);
+  console.log(loadLine('at end'));
+}
+
+/** The machine is shared: its load average says how much the figures can be trusted. */
+function loadLine(when: string): string {
+  return `load average ${when}: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${availableParallelism()} cores)`;
 }
