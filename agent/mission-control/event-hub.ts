@@ -1,22 +1,24 @@
 // The one WebSocket every page opens (/api/v1/events). On connect it sends a
-// snapshot of the cluster and the experts; then every bus event and every
-// cluster change, serialised once and sent to all. Nothing is read from the
-// page. A page that stops answering pings, or falls far behind, is dropped:
-// it reconnects and gets a fresh snapshot. The ws package is loaded when the
-// first page connects: an agent no page watches does not carry it.
+// snapshot of the cluster and the experts (serialised once per change, not
+// per page); then every bus event and every cluster change, serialised once
+// and sent to all. Nothing is read from the page. A page that stops answering
+// pings, or falls far behind, is dropped: it reconnects and gets a fresh
+// snapshot. The ws package is loaded when the first page connects: an agent
+// no page watches does not carry it.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../log.js';
 import type { EventBus } from '../daemon/event-bus.js';
 import type { Principal } from '../http-api/route.js';
-import type { ClusterChange, ClusterSnapshot } from './cluster-watch.js';
+import type { ClusterChange } from './cluster-watch.js';
+import { helloText, type SnapshotCache } from './snapshot-cache.js';
 
 export interface EventHubDeps {
   readonly events: EventBus;
   readonly log: Logger;
-  readonly snapshot: () => ClusterSnapshot;
-  readonly listExperts: () => readonly unknown[];
+  /** What a new page starts from; the hub invalidates it with every cluster change and expert list it sends. */
+  readonly snapshots: SnapshotCache;
   readonly node: string;
   /** Ping interval; a page that missed one pong is dropped. */
   readonly pingMs: number;
@@ -87,7 +89,7 @@ export function createEventHub(deps: EventHubDeps): EventHub {
           ws.on('pong', () => alive.add(ws));
           ws.on('message', () => undefined);
           ws.on('error', (err) => deps.log.debug({ err }, 'page socket failed'));
-          ws.send(JSON.stringify({ type: 'hello', node: deps.node, signedIn: principal.kind !== 'anonymous', cluster: deps.snapshot(), experts: deps.listExperts() }));
+          ws.send(helloText({ node: deps.node, signedIn: principal.kind !== 'anonymous' }, deps.snapshots.json()));
         }),
         (err: unknown) => {
           deps.log.error({ err }, 'WebSocket server not loaded');
@@ -95,9 +97,16 @@ export function createEventHub(deps: EventHubDeps): EventHub {
         },
       );
     },
-    publishCluster: (change) => broadcast({ type: 'cluster', change }),
+    publishCluster(change) {
+      deps.snapshots.invalidate();
+      broadcast({ type: 'cluster', change });
+    },
     start() {
-      unsubscribe = deps.events.subscribe((event) => broadcast({ type: 'bus', event }));
+      deps.snapshots.invalidate();
+      unsubscribe = deps.events.subscribe((event) => {
+        if (event.topic === 'experts') deps.snapshots.invalidate();
+        broadcast({ type: 'bus', event });
+      });
       pinger = setInterval(() => {
         for (const ws of pages()) {
           if (!alive.has(ws)) {
