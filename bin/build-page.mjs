@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Bundles Mission Control (web/, TypeScript + Preact) into dist/web: one
-// hashed script, one hashed stylesheet, the icon, and index.html naming them.
+// hashed script, one hashed stylesheet, the icon, and index.html naming them;
+// beside each asset its brotli (.br) and gzip (.gz) copy, compressed once here
+// so the agent only picks one per request (agent/mission-control/asset-encoding.ts).
 // The page is type-checked first with its own tsconfig (DOM types).
 // No CDN and no inline script: the agent serves these files under a strict CSP.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -38,6 +41,8 @@ function hashed(name, ext, contents) {
   const hash = createHash('sha256').update(contents).digest('hex').slice(0, 12);
   const file = `${name}.${hash}.${ext}`;
   writeFileSync(`${outdir}/assets/${file}`, contents);
+  writeFileSync(`${outdir}/assets/${file}.br`, brotliCompressSync(contents, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: contents.length } }));
+  writeFileSync(`${outdir}/assets/${file}.gz`, gzipSync(contents, { level: 9 }));
   return file;
 }
 

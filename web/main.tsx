@@ -1,4 +1,6 @@
 // The page's entry: one store, one WebSocket, one render of the App per burst of changes.
+// A cold load opens the socket at once (index.html carries the session) and paints the cluster
+// with the socket's hello; what the other views read over HTTP waits until that paint is done.
 import { render } from 'preact';
 import { createActions } from './actions.js';
 import { createApi } from './api.js';
@@ -7,6 +9,9 @@ import { createStore, initialState } from './store.js';
 import { App, VIEWS, type ViewName } from './views/app.js';
 import { watchApprovals } from './notify.js';
 import type { SessionInfo } from './types.js';
+import { afterNextPaint, markOnce } from './marks.js';
+
+markOnce('script');
 
 const store = createStore(initialState(Date.now()));
 const api = createApi(store);
@@ -27,7 +32,10 @@ function connect(): void {
     return;
   }
   if (socket === undefined) {
-    socket = createSocket(store, () => void actions.loadAll(), recheckSession);
+    socket = createSocket(store, () => afterNextPaint(() => {
+      revealAllRows();
+      void actions.loadAll();
+    }), recheckSession);
     socket.start();
   } else {
     socket.restart();
@@ -53,9 +61,21 @@ function currentView(): ViewName {
 
 const root = document.getElementById('app');
 let scheduled = false;
+let revealTimer: number | undefined;
+/** Long tables show their first rows until the page is live and painted; then all of them. */
+function revealAllRows(): void {
+  if (store.get().firstRowsOnly) store.dispatch({ type: 'all-rows' });
+}
 function paint(): void {
   scheduled = false;
-  if (root !== null) render(<App state={store.get()} view={currentView()} actions={actions} />, root);
+  if (root === null) return;
+  const state = store.get();
+  render(<App state={state} view={currentView()} actions={actions} />, root);
+  if (state.experts.length > 0 || state.jobs.length > 0) {
+    markOnce('rows');
+    // Should the socket not come up, the rest of the rows come anyway.
+    revealTimer ??= window.setTimeout(revealAllRows, 1000);
+  }
 }
 function schedule(): void {
   if (scheduled) return;
@@ -75,7 +95,6 @@ window.setInterval(() => {
 }, 1000);
 
 watchApprovals(store);
-paint();
 // The socket opens once the session is known: a page that is not signed in shows the form and asks for nothing.
 // The agent puts the session in index.html (no round trip on a cold load); GET /api/v1/session is the fallback.
 const embedded = readEmbeddedSession();
@@ -83,5 +102,6 @@ if (embedded !== undefined) {
   store.dispatch({ type: 'session', session: embedded });
   connect();
 } else {
+  paint();
   actions.loadSession().then(connect, () => store.dispatch({ type: 'connection', connection: { state: 'closed', retryInMs: 0, reason: 'the agent does not answer' } }));
 }

@@ -1,5 +1,7 @@
 // The page's one WebSocket. It reconnects by itself (0.5 s, 1 s, 2 s ... 5 s)
-// and tells the store whether it is open; every message goes to the store.
+// and tells the store whether it is live: open and its hello (the agent's
+// snapshot) applied. Every message goes to the store.
+import { markOnce } from './marks.js';
 import type { Store } from './store.js';
 import type { ServerMessage } from './types.js';
 
@@ -11,6 +13,7 @@ export interface Socket {
   stop(): void;
 }
 
+/** `onOpen` runs when the socket is live (its hello applied), `onClose` when it closed. */
 export function createSocket(store: Store, onOpen: () => void, onClose: () => void): Socket {
   let ws: WebSocket | undefined;
   let attempt = 0;
@@ -22,10 +25,10 @@ export function createSocket(store: Store, onOpen: () => void, onClose: () => vo
     const socket = new WebSocket(url);
     ws = socket;
     store.dispatch({ type: 'connection', connection: { state: 'connecting' } });
+    let live = false;
     socket.onopen = () => {
       attempt = 0;
-      store.dispatch({ type: 'connection', connection: { state: 'open' } });
-      onOpen();
+      markOnce('socket-open');
     };
     socket.onmessage = (message) => {
       if (typeof message.data !== 'string') return;
@@ -36,6 +39,12 @@ export function createSocket(store: Store, onOpen: () => void, onClose: () => vo
         return;
       }
       store.dispatch({ type: 'socket', message: parsed });
+      if (!live && parsed.type === 'hello') {
+        live = true;
+        store.dispatch({ type: 'connection', connection: { state: 'open' } });
+        markOnce('live');
+        onOpen();
+      }
     };
     socket.onclose = (event) => {
       if (ws !== socket) return;

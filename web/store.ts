@@ -41,7 +41,15 @@ export interface State {
   notice?: { text: string; tone: 'info' | 'error' };
   /** Ticks once a second while something counts down. */
   now: number;
+  /**
+   * True until the page is live and that frame is painted (or a second after its first rows): long tables
+   * then show only their first FIRST_ROWS rows, more than a screen, so a cold load lays out a screenful.
+   */
+  firstRowsOnly: boolean;
 }
+
+/** How many rows of a long table the first paint holds. */
+export const FIRST_ROWS = 60;
 
 export type Action =
   | { type: 'socket'; message: ServerMessage }
@@ -58,14 +66,15 @@ export type Action =
   | { type: 'memory'; shortTerm?: MemoryTurn[]; longTerm?: LongTermMemory[] }
   | { type: 'memory-import'; pending: ImportSummary | undefined }
   | { type: 'notice'; notice: State['notice'] }
-  | { type: 'tick'; now: number };
+  | { type: 'tick'; now: number }
+  | { type: 'all-rows' };
 
 const LOG_LIMIT = 1000;
 
 export function initialState(now: number): State {
   return {
     connection: { state: 'connecting' }, session: undefined, node: '', nodes: [], jobs: [], agents: [], clusterErrors: {},
-    experts: [], power: [], conversations: [], transcripts: {}, log: [], approvals: {}, shortTerm: [], longTerm: [], now,
+    experts: [], power: [], conversations: [], transcripts: {}, log: [], approvals: {}, shortTerm: [], longTerm: [], now, firstRowsOnly: true,
   };
 }
 
@@ -226,6 +235,7 @@ export function reduce(state: State, action: Action): State {
       return { ...state, notice: action.notice };
     }
     case 'tick': return { ...state, now: action.now };
+    case 'all-rows': return state.firstRowsOnly ? { ...state, firstRowsOnly: false } : state;
   }
 }
 

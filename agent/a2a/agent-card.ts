@@ -4,6 +4,8 @@
 import type { AgentCard, AgentSkill } from '@a2a-js/sdk';
 
 export const A2A_PATH = '/a2a';
+/** The SDK's AGENT_CARD_PATH as a route path, known without loading the SDK (agent-card.test.ts holds them equal). */
+export const AGENT_CARD_PATH = '/.well-known/agent-card.json';
 export const ASK_SKILL = 'ask-cluster';
 export const EXPERT_SKILL_PREFIX = 'expert:';
 

@@ -1,14 +1,15 @@
 // The A2A gateway as an agent module: the agent card and /a2a on the agent's
-// API server, asking the twin through its own routes.
+// API server, asking the twin through its own routes. The A2A SDK is loaded
+// at the first request to either (agent/http-api/deferred-routes.ts).
 import type { AgentModule } from '../daemon/module-contract.js';
 import type { NodeIdentity } from '../daemon/node-identity.js';
 import type { HearthConfig } from '../config/schema.js';
+import { deferredRoutes } from '../http-api/deferred-routes.js';
 import type { Route } from '../http-api/route.js';
 import { formatReachableUrl, parseListenAddress } from '../http-api/listen-address.js';
 import type { Logger } from '../log.js';
 import { hearthVersion } from '../version.js';
-import { createTwinExecutor } from './executor.js';
-import { a2aRoutes } from './routes.js';
+import { A2A_PATH, AGENT_CARD_PATH } from './agent-card.js';
 import { createTwinRoutesPort } from './twin-routes-port.js';
 
 export interface A2aModuleDeps {
@@ -44,8 +45,18 @@ export function createA2aModule(deps: A2aModuleDeps): AgentModule {
   if (!deps.config.tools.a2a.enabled) return { routes: [], start: () => undefined, stop: () => undefined };
   const experts = () => expertNames(deps.listExperts(), deps.config.discovery.expertPrefix);
   const twin = createTwinRoutesPort({ routes: deps.twinRoutes, experts });
+  const routes = deferredRoutes(
+    [
+      { method: 'GET', path: AGENT_CARD_PATH, auth: 'none' },
+      { method: 'POST', path: A2A_PATH, auth: 'token' },
+    ],
+    async () => {
+      const [{ a2aRoutes }, { createTwinExecutor }] = await Promise.all([import('./routes.js'), import('./executor.js')]);
+      return a2aRoutes({ baseUrl: (host) => publicBaseUrl(deps.config, deps.node, host), version: hearthVersion(), experts, executor: createTwinExecutor({ twin, log: deps.log }) });
+    },
+  );
   return {
-    routes: a2aRoutes({ baseUrl: (host) => publicBaseUrl(deps.config, deps.node, host), version: hearthVersion(), experts, executor: createTwinExecutor({ twin, log: deps.log }) }),
+    routes,
     start: () => undefined,
     stop: () => undefined,
   };

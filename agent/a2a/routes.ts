@@ -2,7 +2,7 @@
 // authenticate) and the JSON-RPC endpoint behind the agent's bearer token;
 // a streaming call is answered as server-sent events. The SDK's request
 // handler keeps the tasks (in memory) and drives the executor.
-import { A2A_VERSION_HEADER, AGENT_CARD_PATH, Extensions, HTTP_EXTENSION_HEADER } from '@a2a-js/sdk';
+import { A2A_VERSION_HEADER, Extensions, HTTP_EXTENSION_HEADER } from '@a2a-js/sdk';
 import {
   DefaultExecutionEventBusManager,
   DefaultRequestHandler,
@@ -13,7 +13,7 @@ import {
   type AgentExecutor,
 } from '@a2a-js/sdk/server';
 import type { Route, RouteRequest } from '../http-api/route.js';
-import { A2A_PATH, buildAgentCard } from './agent-card.js';
+import { A2A_PATH, AGENT_CARD_PATH, buildAgentCard } from './agent-card.js';
 
 export interface A2aRouteDeps {
   /**
@@ -44,7 +44,7 @@ export function a2aRoutes(deps: A2aRouteDeps): Route[] {
   const buses = new DefaultExecutionEventBusManager();
 
   return [
-    { method: 'GET', path: `/${AGENT_CARD_PATH.replace(/^\//, '')}`, auth: 'none', handler: (req) => ({ status: 200, json: card(req) }) },
+    { method: 'GET', path: AGENT_CARD_PATH, auth: 'none', handler: (req) => ({ status: 200, json: card(req) }) },
     {
       method: 'POST',
       path: A2A_PATH,

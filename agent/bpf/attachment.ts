@@ -82,7 +82,7 @@ export async function attach(att: Attachment, opts: AttachOptions): Promise<void
     att.places.push(place);
   }
   attachSkLookup(att, opts.netnsPath);
-  att.reader = await startSynEventReader({ mapFd: att.obj.mapFd('syn_events'), log: opts.log, deliver: opts.deliver });
+  att.reader = await startSynEventReader({ mapFd: att.obj.mapFd('syn_events'), log: opts.log, deliver: opts.deliver, lib: att.lib });
 }
 
 /** Undoes everything `att` records, in reverse order, then closes the object; the first failure is rethrown after all steps ran. */

@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import { SynEventRecord, type SynEventFields } from './abi.js';
 import { formatAddress } from './address.js';
 import { bpfError } from './bpf-error.js';
-import { lastErrno, loadLibbpf, RingBufferSampleFn } from './libbpf.js';
+import { lastErrno, loadLibbpf, RingBufferSampleFn, type Libbpf } from './libbpf.js';
 import type { SynEvent } from './types.js';
 
 const POLL_MS = 250;
@@ -42,8 +42,10 @@ export async function startSynEventReader(opts: {
   mapFd: number;
   log: Logger;
   deliver: (events: SynEvent[]) => void;
+  /** The loader's libbpf bindings, so they are not declared twice (default: loaded here). */
+  lib?: Libbpf;
 }): Promise<SynEventReader> {
-  const lib = loadLibbpf();
+  const lib = opts.lib ?? loadLibbpf();
   const wait = loadEpollWait();
   let batch: SynEvent[] = [];
   const onSample = koffi.register((_ctx: unknown, sample: unknown, _size: number): number => {

@@ -5,6 +5,7 @@ import { createConsulClientFromConfig, createNomadClientFromConfig } from '../da
 import type { ConsulClient } from '../consul/client.js';
 import type { HealthServiceEntry } from '../consul/types.js';
 import { readExperts } from '../consul/experts.js';
+import { compareNames } from '../util/compare-names.js';
 import { worstStatus, type ClusterReader, type ServiceRow } from './cluster-view.js';
 
 function instanceHealth(entry: HealthServiceEntry): string {
@@ -38,11 +39,11 @@ export function createClusterReader(loaded: LoadedConfig): ClusterReader {
       const nodes = (await nomad.nodes.list()).data;
       return nodes
         .map((n) => ({ name: n.Name, address: n.Address, status: n.Status, eligibility: n.SchedulingEligibility, datacenter: n.Datacenter }))
-        .sort((a, b) => a.name.localeCompare(b.name));
+        .sort((a, b) => compareNames(a.name, b.name));
     },
     async nomadJobs() {
       const jobs = (await nomad.jobs.list()).data;
-      return jobs.map((j) => ({ id: j.ID, type: j.Type, status: j.Status })).sort((a, b) => a.id.localeCompare(b.id));
+      return jobs.map((j) => ({ id: j.ID, type: j.Type, status: j.Status })).sort((a, b) => compareNames(a.id, b.id));
     },
     consulServices: () => readServiceRows(consul),
     experts: (prefix) => readExperts(consul, prefix),

@@ -5,6 +5,7 @@
 // `description` the twin's router reads when one is set).
 import type { ConsulClient } from './client.js';
 import { toDiscoveredService, type DiscoveredService } from './discovery.js';
+import { compareNames } from '../util/compare-names.js';
 
 export type Expert = Pick<DiscoveredService, 'name' | 'id' | 'node' | 'address' | 'port' | 'health' | 'tags'> & Partial<Pick<DiscoveredService, 'meta'>>;
 
@@ -16,5 +17,5 @@ export function toExpert(service: DiscoveredService): Expert {
 export async function readExperts(consul: Pick<ConsulClient, 'catalogServices' | 'healthService'>, prefix: string): Promise<Expert[]> {
   const names = Object.keys((await consul.catalogServices()).data).filter((name) => name.startsWith(prefix)).sort();
   const perService = await Promise.all(names.map(async (name) => (await consul.healthService(name)).data));
-  return perService.flat().map((entry) => toExpert(toDiscoveredService(entry))).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return perService.flat().map((entry) => toExpert(toDiscoveredService(entry))).sort((a, b) => compareNames(a.name, b.name) || compareNames(a.id, b.id));
 }

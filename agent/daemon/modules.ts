@@ -12,12 +12,12 @@ export type { AgentModule, ModuleDeps, ModuleEntry } from './module-contract.js'
 
 /**
  * The twin reads power states and sets idle timeouts through the power module's routes, handed over here;
- * MCP serves the twin's tool pipeline (when the twin module offers it as `tools()`) and A2A asks the twin
+ * MCP serves the twin's tool pipeline (when the twin module offers it as `tools()`, built at the first call) and A2A asks the twin
  * through its routes.
  */
 function moduleEntries(): readonly ModuleEntry[] {
   let power: AgentModule | undefined;
-  let twin: (AgentModule & { tools?: () => ToolInvoker | undefined }) | undefined;
+  let twin: (AgentModule & { tools?: () => Promise<ToolInvoker | undefined> }) | undefined;
   return [
     { name: 'join', create: (deps) => createJoinModule({ config: deps.config, log: deps.log }) },
     { name: 'power', create: async (deps) => (power = await createPowerEntry(deps)) },

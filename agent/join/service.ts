@@ -13,6 +13,7 @@ import type { JoinStateStore, NodeRecord, TokenRecord } from './state.js';
 import type { InventoryWriter } from './inventory.js';
 import type { Provisioner } from './provisioner.js';
 import { parseHostname, parseMac, parseToken, parseTtl } from './validate.js';
+import { compareNames } from '../util/compare-names.js';
 
 /** How long the installer has, after trading its token, to finish the install and complete the join. */
 export const ENROLL_KEY_TTL_MS = 6 * 3_600_000;
@@ -230,7 +231,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinService {
         since: n.joinedAt ?? n.enrolledAt,
         ...(n.provision === undefined ? {} : { provision: n.provision }),
       }));
-      return [...pending, ...nodes].sort((a, b) => a.hostname.localeCompare(b.hostname));
+      return [...pending, ...nodes].sort((a, b) => compareNames(a.hostname, b.hostname));
     },
   };
 }

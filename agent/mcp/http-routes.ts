@@ -3,11 +3,12 @@
 // (no session id generator) each POST gets its own protocol server and transport, closed with the
 // response, so nothing is kept between requests. Every MCP-over-HTTP client
 // holds the agent's one token and so is one caller, `mcp:http`.
+// The SDK (with its JSON schema validator, about 20 MB resident) is loaded at
+// the first request to /mcp, not when the agent starts.
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Route, RouteRequest, RouteResponse } from '../http-api/route.js';
-import { createMcpProtocolServer, type McpServerDeps } from './protocol-server.js';
+import type { McpServerDeps } from './protocol-server.js';
 
 export const MCP_PATH = '/mcp';
 
@@ -37,10 +38,21 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   });
 }
 
+type McpParts = [typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), typeof import('./protocol-server.js')];
+
+let loading: Promise<McpParts> | undefined;
+
+/** The transport and the protocol server, imported once, at the first request. */
+function loadMcpParts(): Promise<McpParts> {
+  loading ??= Promise.all([import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), import('./protocol-server.js')]);
+  return loading;
+}
+
 export function mcpRoutes(deps: McpServerDeps): Route[] {
   const handler = (req: RouteRequest): RouteResponse => ({
     status: 200,
     takeover: async (res) => {
+      const [{ WebStandardStreamableHTTPServerTransport }, { createMcpProtocolServer }] = await loadMcpParts();
       const server = createMcpProtocolServer(deps, { kind: 'mcp', client: 'http' });
       const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !wantsProgress(req.body) });
       res.once('close', () => {

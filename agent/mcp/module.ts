@@ -10,12 +10,12 @@ import { hearthVersion } from '../version.js';
 import { mcpRoutes } from './http-routes.js';
 import type { ToolCallPort } from './invoker-port.js';
 
-export function createMcpModule(deps: { config: HearthConfig; log: Logger; tools: () => ToolCallPort | undefined }): AgentModule {
+export function createMcpModule(deps: { config: HearthConfig; log: Logger; tools: () => ToolCallPort | undefined | Promise<ToolCallPort | undefined> }): AgentModule {
   const settings = deps.config.tools.mcp;
   const port: ToolCallPort = {
-    list: () => deps.tools()?.list() ?? [],
+    list: async () => (await (await deps.tools())?.list()) ?? [],
     invoke: async (name, args, options) => {
-      const tools = deps.tools();
+      const tools = await deps.tools();
       if (tools !== undefined) return await tools.invoke(name, args, options);
       const text = 'The agent\'s tool pipeline is not running (the twin is disabled or not started); nothing ran.';
       const result: InvocationResult = { tool: name, outcome: 'failed', isError: true, text, modelText: text, durationMs: 0 };

@@ -26,8 +26,8 @@ export function createMcpProtocolServer(deps: McpServerDeps, caller: ToolCaller)
   const stop = deps.clearInterval ?? ((handle: unknown) => clearInterval(handle as NodeJS.Timeout));
   const server = new Server({ name: 'hearth', version: deps.version }, { capabilities: { tools: {} } });
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: deps.tools.list().map((tool) => ({
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: (await deps.tools.list()).map((tool) => ({
       name: tool.name,
       description: tool.sensitive === false ? tool.description : `${tool.description} (Needs a person's approval${tool.sensitive === 'per-call' ? ' for some calls' : ''}.)`,
       inputSchema: { ...tool.inputSchema, type: 'object' as const },

@@ -2,6 +2,7 @@
 // hearth agents registered in Consul: only what the Cluster view renders.
 import type { HealthServiceEntry } from '../consul/types.js';
 import type { JobListStub, NodeListStub } from '../nomad/types.js';
+import { compareNames } from '../util/compare-names.js';
 
 export interface NodeRow {
   readonly id: string;
@@ -51,7 +52,7 @@ export function toJobRow(job: JobListStub): JobRow {
     stop: job.Stop,
     groups: Object.entries(summary)
       .map(([name, s]) => ({ name, running: s.Running, queued: s.Queued, starting: s.Starting, failed: s.Failed }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => compareNames(a.name, b.name)),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { AgentBackends } from '../daemon/backends.js';
 import { createBlockingLoop, type BlockingLoop } from './blocking-loop.js';
 import { toAgentRow, toJobRow, toNodeRow, type AgentRow, type JobRow, type NodeRow } from './cluster-view.js';
+import { compareNames } from '../util/compare-names.js';
 
 export interface ClusterSnapshot {
   readonly nodes: readonly NodeRow[];
@@ -65,7 +66,7 @@ export function createClusterWatch(deps: ClusterWatchDeps): ClusterWatch {
       },
       onData: (data) => {
         clearError('nomad-nodes');
-        nodes = data.map(toNodeRow).sort((a, b) => a.name.localeCompare(b.name));
+        nodes = data.map(toNodeRow).sort((a, b) => compareNames(a.name, b.name));
         deps.onChange({ part: 'nodes', nodes });
       },
       onError: (err) => setError('nomad-nodes', err),
@@ -79,7 +80,7 @@ export function createClusterWatch(deps: ClusterWatchDeps): ClusterWatch {
       },
       onData: (data) => {
         clearError('nomad-jobs');
-        jobs = data.map(toJobRow).sort((a, b) => a.id.localeCompare(b.id));
+        jobs = data.map(toJobRow).sort((a, b) => compareNames(a.id, b.id));
         deps.onChange({ part: 'jobs', jobs });
       },
       onError: (err) => setError('nomad-jobs', err),
@@ -93,7 +94,7 @@ export function createClusterWatch(deps: ClusterWatchDeps): ClusterWatch {
       },
       onData: (data) => {
         clearError('consul-agents');
-        agents = data.map(toAgentRow).sort((a, b) => a.node.localeCompare(b.node));
+        agents = data.map(toAgentRow).sort((a, b) => compareNames(a.node, b.node));
         deps.onChange({ part: 'agents', agents });
       },
       onError: (err) => setError('consul-agents', err),

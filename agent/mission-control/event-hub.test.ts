@@ -5,11 +5,13 @@ import WebSocket from 'ws';
 import { createEventBus } from '../daemon/event-bus.js';
 import { createSilentLogger } from '../log.js';
 import { createEventHub } from './event-hub.js';
+import { createSnapshotCache } from './snapshot-cache.js';
 
-async function hubOn(t: import('ava').ExecutionContext, pingMs: number) {
+async function hubOn(t: import('ava').ExecutionContext, pingMs: number, experts: () => readonly unknown[] = () => []) {
   const log = createSilentLogger();
   const events = createEventBus(log);
-  const hub = createEventHub({ events, log, snapshot: () => ({ nodes: [], jobs: [], agents: [], errors: {} }), listExperts: () => [], node: 'n1', pingMs });
+  const snapshots = createSnapshotCache({ snapshot: () => ({ nodes: [], jobs: [], agents: [], errors: {} }), listExperts: experts });
+  const hub = createEventHub({ events, log, snapshots, node: 'n1', pingMs });
   const server = createServer();
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head, { kind: 'token' }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -20,6 +22,34 @@ async function hubOn(t: import('ava').ExecutionContext, pingMs: number) {
   });
   return { hub, events, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/events` };
 }
+
+const firstMessage = (url: string) => new Promise<Record<string, unknown>>((resolve, reject) => {
+  const ws = new WebSocket(url);
+  ws.once('message', (data) => {
+    resolve(JSON.parse(String(data)) as Record<string, unknown>);
+    ws.close();
+  });
+  ws.once('error', reject);
+});
+
+test('a new page is sent the snapshot serialised once, and again after the experts or the cluster changed', async (t) => {
+  let experts: unknown[] = [{ id: 'a-1' }];
+  let reads = 0;
+  const { hub, events, url } = await hubOn(t, 60_000, () => {
+    reads += 1;
+    return experts;
+  });
+  t.deepEqual(await firstMessage(url), { type: 'hello', node: 'n1', signedIn: true, cluster: { nodes: [], jobs: [], agents: [], errors: {} }, experts: [{ id: 'a-1' }] });
+  t.like(await firstMessage(url), { type: 'hello', experts: [{ id: 'a-1' }] });
+  t.is(reads, 1);
+  experts = [{ id: 'b-1' }];
+  events.publish({ topic: 'experts', experts });
+  t.like(await firstMessage(url), { type: 'hello', experts: [{ id: 'b-1' }] });
+  t.is(reads, 2);
+  hub.publishCluster({ part: 'nodes', nodes: [] });
+  await firstMessage(url);
+  t.is(reads, 3);
+});
 
 test('a page that stops answering pings is dropped; one that answers stays', async (t) => {
   const { hub, url } = await hubOn(t, 100);

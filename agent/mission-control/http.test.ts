@@ -13,6 +13,7 @@ import { createEventHub } from './event-hub.js';
 import { loadPageAssets } from './page-assets.js';
 import { createSessionRoutes } from './session-routes.js';
 import { createSessionStore } from './sessions.js';
+import { createSnapshotCache } from './snapshot-cache.js';
 
 const TOKEN = 'unit-token-3c9d';
 
@@ -28,7 +29,8 @@ async function serve(t: import('ava').ExecutionContext, token: string | undefine
   const log = createSilentLogger();
   const sessions = createSessionStore({ ttlMs: 60_000 });
   const events = createEventBus(log);
-  const hub = createEventHub({ events, log, snapshot: () => ({ nodes: [], jobs: [], agents: [], errors: {} }), listExperts: () => [], node: 'n1', pingMs: 60_000 });
+  const snapshots = createSnapshotCache({ snapshot: () => ({ nodes: [], jobs: [], agents: [], errors: {} }), listExperts: () => [] });
+  const hub = createEventHub({ events, log, snapshots, node: 'n1', pingMs: 60_000 });
   hub.start();
   const change: Route = { method: 'POST', path: '/api/v1/change', auth: 'token', handler: (req) => ({ status: 200, json: { by: req.principal.kind } }) };
   const server = createApiServer({

@@ -5,6 +5,7 @@ import { repoPath } from '../util/paths.js';
 import { createClusterWatch } from './cluster-watch.js';
 import { createEventHub } from './event-hub.js';
 import { loadPageAssets } from './page-assets.js';
+import { createSnapshotCache } from './snapshot-cache.js';
 import { createSessionRoutes, describeSession } from './session-routes.js';
 import { createSessionStore } from './sessions.js';
 import { createSessionFile } from './session-file.js';
@@ -24,12 +25,12 @@ export function createMissionControlModule(deps: ModuleDeps, options: MissionCon
   const sessionFile = createSessionFile(deps.config.state.dir, deps.log);
   const sessions = createSessionStore({ ttlMs: SESSION_TTL_MS, initial: sessionFile.read(), onChange: (all) => sessionFile.save(all) });
   const page = loadPageAssets(options.pageDir ?? repoPath('dist', 'web'), (req) => describeSession({ sessions, token }, req));
-  // The hub reads the watch's snapshot for each new page (only once started); the watch hands every change to the hub.
+  // What a new page starts from, serialised once per change: the watch hands every change to the hub, which invalidates it.
+  const snapshots = createSnapshotCache({ snapshot: () => watch.snapshot(), listExperts: deps.listExperts });
   const hub = createEventHub({
     events: deps.events,
     log: deps.log,
-    snapshot: () => watch.snapshot(),
-    listExperts: deps.listExperts,
+    snapshots,
     node: deps.node.name,
     pingMs: PING_MS,
   });

@@ -1,11 +1,13 @@
 // The built page (dist/web, written by bin/build-page.mjs) served from memory:
-// index.html is never cached, the hashed assets are immutable for a year.
+// index.html is never cached, the hashed assets are immutable for a year and
+// sent as the build compressed them.
 // Every answer carries the strict Content-Security-Policy: scripts and styles
 // only from this origin, nothing inline, no frames.
 import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { extname, join } from 'node:path';
 import type { Route, RouteResponse } from '../http-api/route.js';
+import { chooseEncoding, ENCODING_SUFFIX, type AssetEncoding } from './asset-encoding.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -39,6 +41,8 @@ const TYPES: Readonly<Record<string, string>> = {
 interface Asset {
   readonly bytes: Buffer;
   readonly contentType: string;
+  /** The build's precompressed copies of it. */
+  readonly encoded: Partial<Record<AssetEncoding, Buffer>>;
 }
 
 export interface PageAssets {
@@ -55,10 +59,24 @@ function readAssets(dir: string): Map<string, Asset> | undefined {
     return undefined;
   }
   const assets = new Map<string, Asset>();
+  const copies = new Set(names.filter((name) => Object.values(ENCODING_SUFFIX).some((suffix) => name.endsWith(suffix))));
   for (const name of names) {
-    assets.set(name, { bytes: readFileSync(join(dir, 'assets', name)), contentType: TYPES[extname(name)] ?? 'application/octet-stream' });
+    if (copies.has(name)) continue;
+    const encoded: Partial<Record<AssetEncoding, Buffer>> = {};
+    for (const [encoding, suffix] of Object.entries(ENCODING_SUFFIX) as [AssetEncoding, string][]) {
+      if (copies.has(name + suffix)) encoded[encoding] = readFileSync(join(dir, 'assets', name + suffix));
+    }
+    assets.set(name, { bytes: readFileSync(join(dir, 'assets', name)), contentType: TYPES[extname(name)] ?? 'application/octet-stream', encoded });
   }
   return assets;
+}
+
+function assetResponse(asset: Asset, acceptEncoding: string | string[] | undefined): RouteResponse {
+  const encoding = chooseEncoding(acceptEncoding, Object.keys(asset.encoded) as AssetEncoding[]);
+  const headers = { ...PAGE_HEADERS, 'cache-control': 'public, max-age=31536000, immutable', vary: 'accept-encoding' };
+  const bytes = encoding === undefined ? undefined : asset.encoded[encoding];
+  if (encoding === undefined || bytes === undefined) return { status: 200, bytes: asset.bytes, contentType: asset.contentType, headers };
+  return { status: 200, bytes, contentType: asset.contentType, headers: { ...headers, 'content-encoding': encoding } };
 }
 
 /** What index.html tells the page about its session (the same answer as GET /api/v1/session). */
@@ -103,7 +121,7 @@ export function loadPageAssets(dir: string, sessionOf?: SessionOf): PageAssets {
         handler: (req) => {
           const asset = assets?.get(req.params['file'] ?? '');
           if (asset === undefined) return { status: 404, json: { error: { code: 'HEARTH_ERR_NOT_FOUND', message: `No asset ${req.params['file'] ?? ''}.` } }, headers: PAGE_HEADERS };
-          return { status: 200, bytes: asset.bytes, contentType: asset.contentType, headers: { ...PAGE_HEADERS, 'cache-control': 'public, max-age=31536000, immutable' } };
+          return assetResponse(asset, req.raw.headers['accept-encoding']);
         },
       },
     ],

@@ -4,7 +4,6 @@
 // changed key is refused with its fingerprint); the command is an argv array
 // quoted word by word for the remote shell. Sensitive: every call is approved.
 import { readFile } from 'node:fs/promises';
-import ssh2 from 'ssh2';
 import { z } from 'zod';
 import type { HearthConfig } from '../config/schema.js';
 import { HearthError } from '../errors.js';
@@ -78,6 +77,10 @@ export async function runOverSsh(input: SshInput, deps: SshDeps, signal: AbortSi
   const timeoutMs = Math.min((input.timeoutSeconds ?? Infinity) * 1000, config.timeout);
   const stdout = createOutputCapture(config.outputLimit);
   const stderr = createOutputCapture(config.outputLimit);
+  // ssh2 (about 11 MB resident) is loaded at the first command, not when the agent starts.
+  const { default: ssh2 } = await import('ssh2');
+  // Aborted while the files were read or ssh2 loaded: no abort event comes any more.
+  if (signal.aborted) throw new HearthError('HEARTH_ERR_TIMEOUT', `The command on ${input.host} was stopped: ${String(signal.reason ?? 'aborted')}.`);
   const client = new ssh2.Client();
   let refusal: HearthError | undefined;
 

@@ -2,6 +2,8 @@
 // (`prima-api-*` Consul services): name, address, health and a description
 // taken from the service's Meta (`description`) or else from the persona file
 // named after the expert (`prima-api-code` -> prompts/code.md).
+import { compareNames } from '../util/compare-names.js';
+
 export interface Expert {
   readonly name: string;
   /** The suffix after `prima-api-`: the persona and keyword family. */
@@ -45,5 +47,5 @@ export function toExperts(rows: readonly unknown[], describe: (kind: string) => 
     const existing = byName.get(name);
     if (existing === undefined || (existing.health !== 'passing' && expert.health === 'passing')) byName.set(name, expert);
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => compareNames(a.name, b.name));
 }

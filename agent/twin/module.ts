@@ -1,19 +1,19 @@
 // The twin as an agent module: opens its memory database and approvals store
 // under state.dir, loads the personas, builds the tool pipeline from the
 // registry, and serves the conversation, approval, memory and prompt routes.
+// The tool pipeline (every tool's module, its zod schema and JSON schema) is
+// built at the first turn, MCP request or prompt preview that needs it, and
+// the memory database opened at its first use: an idle agent carries neither.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AgentModule, ModuleDeps } from '../daemon/module-contract.js';
+import { HearthError } from '../errors.js';
 import type { Route } from '../http-api/route.js';
-import { createHands, type DiscoveredExpert, type Hands } from '../tools/hands.js';
-import { createToolInvoker, type ToolInvoker } from '../tools/invoke.js';
-import { boundTools } from '../tools/registry.js';
+import type { DiscoveredExpert, Hands } from '../tools/hands.js';
+import type { ToolInvoker } from '../tools/invoke.js';
 import { repoPath } from '../util/paths.js';
 import { openApprovalStore, type ApprovalStore } from './approvals/store.js';
 import { toExperts } from './experts.js';
-import { createConversationStore } from './memory/conversations.js';
-import { openMemoryDatabase, type MemoryDatabase } from './memory/database.js';
-import { createLongTermMemory } from './memory/long-term.js';
+import { createDeferredMemory, type DeferredMemory } from './memory/deferred-memory.js';
 import { createRecall } from './memory/recall.js';
 import { createRemoteEmbedder, type RemoteEmbedder } from './memory/remote-embedder.js';
 import { exportMemory, importMemory, parseMemoryFile } from './memory/memory-file.js';
@@ -45,18 +45,23 @@ export function promptsDir(configured: string | undefined): string {
   return existsSync(bundled) ? bundled : '/etc/hearth/prompts';
 }
 
-/** The twin's module; `tools()` is its tool pipeline once started (MCP serves the same one). */
+/**
+ * The twin's module; `tools()` is its tool pipeline (MCP serves the same one), built at the first call;
+ * undefined while the twin is disabled or not started.
+ */
 export interface TwinModule extends AgentModule {
-  tools(): ToolInvoker | undefined;
+  tools(): Promise<ToolInvoker | undefined>;
 }
 
 export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = {}): TwinModule {
   const settings = deps.config.twin;
   let twin: Twin | undefined;
   let approvals: ApprovalStore | undefined;
-  let db: MemoryDatabase | undefined;
+  let memory: DeferredMemory | undefined;
   let prompts: PromptLibrary | undefined;
   let hands: Hands | undefined;
+  let loadTools: (() => Promise<ToolInvoker>) | undefined;
+  let toolsLoading: Promise<ToolInvoker> | undefined;
   let modelClient: ModelClient | undefined;
   let routes: Route[] = [];
   const power = options.powerRoutes === undefined ? undefined : createPowerPort(options.powerRoutes);
@@ -80,7 +85,10 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
   };
 
   return {
-    tools: () => twin?.tools(),
+    tools: async () => {
+      if (twin === undefined || loadTools === undefined) return undefined;
+      return twin.tools() ?? (await loadTools());
+    },
     routes: lazy(),
     health: () => {
       if (!settings.enabled) return { ok: true };
@@ -94,9 +102,11 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         return;
       }
       const stateDir = deps.config.state.dir;
-      db = openMemoryDatabase(stateDir);
-      const conversations = createConversationStore(db);
-      const longTerm = createLongTermMemory(db);
+      // Opened at the first conversation or memory call; checked now, so a bad file still fails the start.
+      const opened = createDeferredMemory(stateDir);
+      opened.check();
+      memory = opened;
+      const { conversations, longTerm } = opened;
       prompts = createPromptLibrary({ dir: promptsDir(settings.prompts), log: deps.log.child({ part: 'prompts' }) });
       prompts.start();
       const library = prompts;
@@ -122,6 +132,40 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         return made;
       };
       const clusterName = deps.node.name;
+      const gate = approvals;
+      // The tools need the twin itself (its state and transcripts), so they are attached to it once built.
+      const buildTools = async (): Promise<ToolInvoker> => {
+        const [{ createHands }, { createToolInvoker }, { boundTools }] = await Promise.all([import('../tools/hands.js'), import('../tools/invoke.js'), import('../tools/registry.js')]);
+        if (twin !== built) throw new HearthError('HEARTH_ERR_UNREACHABLE', 'The twin stopped before its tools were built.');
+        hands = createHands({ config: deps.config, log: deps.log.child({ part: 'hands' }), listExperts: () => toDiscovered(deps.listExperts()) });
+        const cluster = hands;
+        const invoker = createToolInvoker({
+          tools: boundTools({
+            hands: cluster.deps,
+            routing: { experts },
+            ...(power === undefined ? {} : { power }),
+            twinState: {
+              status: () => ({ experts: experts().map((e) => ({ name: e.name, health: e.health, description: e.description })), conversations: conversations.list().length, memory: built.memorySummary() }),
+              memorySummary: () => built.memorySummary(),
+              clearShortTerm: async (id) => built.clearShortTerm(id),
+            },
+            transcripts: { transcript: (id) => (conversations.get(id) === undefined ? undefined : conversations.turns(id)) },
+          }),
+          gate,
+          log: deps.log.child({ part: 'tools' }),
+        });
+        built.attachTools(invoker);
+        deps.log.info({ tools: invoker.list().length }, 'twin tools built');
+        return invoker;
+      };
+      const load = (): Promise<ToolInvoker> => {
+        // A failed build is tried again at the next call.
+        toolsLoading ??= buildTools().catch((err: unknown) => {
+          toolsLoading = undefined;
+          throw err;
+        });
+        return toolsLoading;
+      };
       modelClient = createModelClient();
       const built = createTwin({
         settings: {
@@ -148,30 +192,14 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         client: modelClient,
         ...(power === undefined ? {} : { powerState: (service: string) => power.state(service) }),
         publish: (event) => deps.events.publish(event),
+        loadTools: load,
         onConversationEnded: (conversationId) => {
           hands?.closeConversation({ kind: 'twin', conversationId }).catch((err: unknown) => deps.log.warn({ err, conversationId }, 'conversation tools not closed'));
         },
         log: deps.log,
       });
-      hands = createHands({ config: deps.config, log: deps.log.child({ part: 'hands' }), listExperts: () => toDiscovered(deps.listExperts()) });
-      const cluster = hands;
-      built.attachTools(createToolInvoker({
-        tools: boundTools({
-          hands: cluster.deps,
-          routing: { experts },
-          ...(power === undefined ? {} : { power }),
-          twinState: {
-            status: () => ({ experts: experts().map((e) => ({ name: e.name, health: e.health, description: e.description })), conversations: conversations.list().length, memory: built.memorySummary() }),
-            memorySummary: () => built.memorySummary(),
-            clearShortTerm: async (id) => built.clearShortTerm(id),
-          },
-          transcripts: { transcript: (id) => (conversations.get(id) === undefined ? undefined : conversations.turns(id)) },
-        }),
-        gate: approvals,
-        log: deps.log.child({ part: 'tools' }),
-      }));
       twin = built;
-      const database = db;
+      loadTools = load;
       routes = createTwinRoutes({
         twin: built,
         approvals,
@@ -180,28 +208,32 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
         prompts: library,
         shortTermTurns: settings.shortTermTurns,
         memoryFile: {
-          export: () => exportMemory(database, conversations, longTerm, new Date()),
+          export: () => exportMemory(opened.db(), conversations, longTerm, new Date()),
           import: (raw, dryRun, source) => {
-            const summary = importMemory(database, conversations, longTerm, parseMemoryFile(raw, source), dryRun);
+            const summary = importMemory(opened.db(), conversations, longTerm, parseMemoryFile(raw, source), dryRun);
             if (!dryRun) deps.events.publish({ topic: 'memory', change: 'loaded' });
             return summary;
           },
         },
-        promptValues: (model) => ({
+        promptValues: async (model) => ({
           MODEL_NAME: model ?? settings.model,
           EXPERT_NAME: 'the hearth twin',
           CLUSTER_NAME: clusterName,
           DATE: new Date().toISOString().slice(0, 10),
           EXPERTS: experts().map((e) => `- ${e.name}: ${e.description}`).join('\n') || '(none listed now)',
-          TOOLS: built.tools()?.list().map((t) => t.name).join(', ') ?? '',
+          TOOLS: (built.tools() ?? (await load())).list().map((t) => t.name).join(', '),
         }),
       });
-      deps.log.info({ stateDir, prompts: promptsDir(settings.prompts), database: join(stateDir, 'twin-memory.sqlite') }, 'twin started');
+      deps.log.info({ stateDir, prompts: promptsDir(settings.prompts), database: opened.path }, 'twin started');
     },
     async stop() {
       routes = [];
+      loadTools = undefined;
       await twin?.stop();
       twin = undefined;
+      // Tools being built as the twin stops are let go with the rest.
+      await toolsLoading?.catch(() => undefined);
+      toolsLoading = undefined;
       modelClient?.close?.();
       modelClient = undefined;
       approvals?.stop();
@@ -210,8 +242,8 @@ export function createTwinModule(deps: ModuleDeps, options: TwinModuleOptions = 
       hands = undefined;
       prompts?.stop();
       prompts = undefined;
-      db?.close();
-      db = undefined;
+      memory?.close();
+      memory = undefined;
     },
   };
 }

@@ -21,7 +21,8 @@ export interface TwinRouteDeps {
     export(): MemoryFile;
     import(raw: unknown, dryRun: boolean, source: string): unknown;
   };
-  readonly promptValues: (model: string | undefined) => PromptValues;
+  /** The placeholders' values; TOOLS may wait for the tool pipeline to be built. */
+  readonly promptValues: (model: string | undefined) => PromptValues | Promise<PromptValues>;
   readonly shortTermTurns: number;
 }
 
@@ -212,12 +213,13 @@ export function createTwinRoutes(deps: TwinRouteDeps): Route[] {
       method: 'GET',
       path: '/api/v1/prompts/:name',
       auth: 'token',
-      handler: (req) => {
+      handler: async (req) => {
         const name = req.params['name'] ?? '';
         const persona = deps.prompts.get(name);
         if (persona === undefined) throw new HearthError('HEARTH_ERR_NOT_FOUND', `No persona ${JSON.stringify(name)}; see GET /api/v1/prompts.`);
         const model = req.query.get('model') ?? undefined;
-        return json(200, { name, description: persona.description, template: persona.template, rendered: deps.prompts.render(name, deps.promptValues(model)) });
+        const values = await deps.promptValues(model);
+        return json(200, { name, description: persona.description, template: persona.template, rendered: deps.prompts.render(name, values) });
       },
     },
   ];

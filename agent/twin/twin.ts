@@ -42,6 +42,11 @@ export interface TwinDeps {
   readonly client: ModelClient;
   /** The tool pipeline; may also be attached later with attachTools (the tools need the twin itself). */
   readonly invoker?: ToolInvoker;
+  /**
+   * Builds the tool pipeline when a turn first needs it and no invoker is attached yet (the twin module
+   * defers the tools' imports until then); it is expected to attach what it builds.
+   */
+  readonly loadTools?: () => Promise<ToolInvoker>;
   readonly powerState?: (service: string) => Promise<ExpertPowerState | undefined>;
   readonly publish: (event: BusEvent) => void;
   /** Told when a conversation ends, so what its tools hold (a browser context) is let go. */
@@ -126,8 +131,10 @@ export function createTwin(deps: TwinDeps): Twin {
         throw new HearthError('HEARTH_ERR_INVALID_INPUT', `Expected a message of at most ${deps.settings.maxMessageChars} characters (twin.maxMessageChars), got ${text.length}.`, { details: { name: 'text', length: text.length } });
       }
       deps.conversations.require(conversationId);
-      const invoker = invokerNow;
-      if (invoker === undefined) throw new HearthError('HEARTH_ERR_INTERNAL', 'The twin was started without its tools.');
+      const attached = invokerNow;
+      const loadTools = deps.loadTools;
+      if (attached === undefined && loadTools === undefined) throw new HearthError('HEARTH_ERR_INTERNAL', 'The twin was started without its tools.');
+      const toolsForTurn = attached === undefined ? (loadTools as () => Promise<ToolInvoker>) : async () => attached;
 
       // Barge-in: the turn in flight stops now and keeps what it sent.
       inFlight.get(conversationId)?.controller.abort(new Error('a newer message arrived'));
@@ -148,7 +155,7 @@ export function createTwin(deps: TwinDeps): Twin {
       const experts = deps.experts();
       const router = deps.routerUrl();
       let memories: MemoryHit[] = [];
-      const toolNames = invoker.list().map((t) => t.name).join(', ');
+      let toolNames = '';
       const date = clock().toISOString().slice(0, 10);
 
       const personaFor = (kind: string) => (deps.prompts.get(kind) !== undefined ? kind : deps.prompts.get('general') !== undefined ? 'general' : undefined);
@@ -173,6 +180,16 @@ export function createTwin(deps: TwinDeps): Twin {
       const userTurn = { id: `${turnId}-user`, role: 'user' as const, text: question, events: {} };
 
       const done = (async () => {
+        let invoker: ToolInvoker;
+        try {
+          invoker = await toolsForTurn();
+        } catch (err) {
+          deps.log.error({ err, conversationId }, 'tools not loaded');
+          emit({ type: 'error', turnId, code: err instanceof HearthError ? err.code : 'HEARTH_ERR_INTERNAL', message: `The twin's tools could not be loaded: ${(err as Error).message}` });
+          emit({ type: 'done', turnId, expert: 'twin', text: '', finish: 'error', timings: { totalMs: 0 } });
+          return;
+        }
+        toolNames = invoker.list().map((t) => t.name).join(', ');
         // Persisted once the request is on its way, so the disk write does not add to the first token's wait.
         const userStored = new Promise<void>((resolve) =>
           setImmediate(() => {

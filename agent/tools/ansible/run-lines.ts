@@ -1,8 +1,8 @@
 // Runs a program from an argv (never a shell) through execa, hands each line
 // of its merged stdout and stderr to a callback as it arrives, keeps the
 // output up to a limit, and ends its whole process group on abort or timeout
-// (ansible-playbook forks workers that must not outlive the call).
-import { execa } from 'execa';
+// (ansible-playbook forks workers that must not outlive the call). execa
+// (about 8 MB resident) is loaded at the first run, not when the agent starts.
 import { HearthError } from '../../errors.js';
 import { createOutputCapture } from '../output-capture.js';
 
@@ -23,6 +23,7 @@ export interface LinesOptions {
 
 export async function runLines(program: string, argv: readonly string[], options: LinesOptions): Promise<LinesOutcome> {
   const capture = createOutputCapture(options.outputLimit);
+  const { execa } = await import('execa');
   const child = execa(program, argv, {
     cwd: options.cwd,
     env: options.env,
@@ -47,6 +48,8 @@ export async function runLines(program: string, argv: readonly string[], options
     killGroup();
   }, options.timeoutMs);
   options.signal.addEventListener('abort', killGroup, { once: true });
+  // Aborted while execa loaded or the child started: no abort event comes any more.
+  if (options.signal.aborted) killGroup();
   // One partial line per stream, so a line of stdout is never spliced into one of stderr.
   const pending = { stdout: '', stderr: '' };
   const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {

@@ -6,10 +6,13 @@
 // syncs at checkpoints rather than on every commit, so a power cut may lose
 // the last turns but never tears the database; it keeps a disk flush out of
 // the time to first token.
+// better-sqlite3 and sqlite-vec are required when a database is opened, not
+// when this module is imported (deferred-memory.ts opens it at first use).
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import * as sqliteVec from 'sqlite-vec';
+import type Database from 'better-sqlite3';
+import type * as SqliteVec from 'sqlite-vec';
 import { HearthError } from '../../errors.js';
 import { LOCAL_DIMENSIONS } from './local-embedder.js';
 
@@ -17,13 +20,18 @@ export type MemoryDatabase = Database.Database;
 
 export const SCHEMA_VERSION = 1;
 
-export function openMemoryDatabase(dir: string, file = 'twin-memory.sqlite'): MemoryDatabase {
+export const MEMORY_FILE = 'twin-memory.sqlite';
+
+const require = createRequire(import.meta.url);
+
+export function openMemoryDatabase(dir: string, file = MEMORY_FILE): MemoryDatabase {
   const path = file === ':memory:' ? file : join(dir, file);
   let db: MemoryDatabase;
   try {
     if (file !== ':memory:') mkdirSync(dir, { recursive: true, mode: 0o700 });
-    db = new Database(path);
-    sqliteVec.load(db);
+    const Sqlite = require('better-sqlite3') as typeof Database;
+    db = new Sqlite(path);
+    (require('sqlite-vec') as typeof SqliteVec).load(db);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -33,7 +41,7 @@ export function openMemoryDatabase(dir: string, file = 'twin-memory.sqlite'): Me
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version !== 0 && version !== SCHEMA_VERSION) {
     db.close();
-    throw new HearthError('HEARTH_ERR_STATE', `The memory database ${path} has schema version ${version}; this hearth reads version ${SCHEMA_VERSION}.`, { details: { path, version } });
+    throw schemaVersionError(path, version);
   }
   db.exec(`
     create table if not exists conversations (
@@ -65,4 +73,8 @@ export function openMemoryDatabase(dir: string, file = 'twin-memory.sqlite'): Me
   `);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return db;
+}
+
+export function schemaVersionError(path: string, version: number): HearthError {
+  return new HearthError('HEARTH_ERR_STATE', `The memory database ${path} has schema version ${version}; this hearth reads version ${SCHEMA_VERSION}.`, { details: { path, version } });
 }

@@ -13,7 +13,7 @@ export async function startCluster(nodes: number | SimNodeSpec[] = 3): Promise<B
 }
 
 /** An agent process for the cluster's first node, logging at info (as in production). */
-export async function startBenchAgent(cluster: BenchCluster, nodeArgs: readonly string[] = [], nodeIndex = 0): Promise<AgentProcess> {
+export async function startBenchAgent(cluster: BenchCluster, nodeArgs: readonly string[] = [], nodeIndex = 0, env: Record<string, string> = {}): Promise<AgentProcess> {
   const node = cluster.nodes[nodeIndex];
   if (node === undefined) throw new Error('the cluster has no node');
   return await startAgentProcess({
@@ -24,6 +24,7 @@ export async function startBenchAgent(cluster: BenchCluster, nodeArgs: readonly 
     logLevel: 'info',
     discoveryWait: '5m',
     nodeArgs,
+    env,
   });
 }
 

@@ -6,6 +6,7 @@ import { registerServices } from '../agent/seed.js';
 import { startCluster, waitForExperts, type BenchCluster } from '../agent/cluster.js';
 import { measureUsage, readRssBytes } from '../agent/proc-usage.js';
 import { formatMs, percentile } from '../agent/stats.js';
+import { measureColdLoad, printColdLoad } from './cold-load.js';
 
 const TOKEN = 'bench-mission-control-token-5d1e';
 const PREFIX = 'prima-api-mc-';
@@ -36,26 +37,8 @@ async function signedContext(browser: Browser, agent: AgentProcess): Promise<Bro
 const summary = (values: number[]) => `p50 ${formatMs(percentile(values, 50))}, p99 ${formatMs(percentile(values, 99))}, max ${formatMs(Math.max(...values))}`;
 
 async function coldReady(options: PageBenchOptions, agent: AgentProcess): Promise<void> {
-  const ready: number[] = [];
-  const floor: number[] = [];
-  for (let i = 0; i < options.coldTrials; i += 1) {
-    const context = await signedContext(options.browser, agent);
-    const page = await context.newPage();
-    let started = performance.now();
-    await page.goto(`${agent.url}/health`);
-    floor.push(performance.now() - started);
-    await context.close();
-    const fresh = await signedContext(options.browser, agent);
-    const p = await fresh.newPage();
-    started = performance.now();
-    await p.goto(agent.url);
-    await p.locator(`[data-testid=experts] tr[data-expert]`).first().waitFor();
-    await p.getByTestId('connection').filter({ hasText: 'live' }).waitFor();
-    ready.push(performance.now() - started);
-    await fresh.close();
-  }
-  const p99 = percentile(ready, 99);
-  options.print(`cold page ready (fresh context, no cache, until live rows of ${options.services} experts): ${summary(ready)} (target <= 1 s: ${p99 <= 1000 ? 'met' : 'MISSED'}); baseline cold load of /health ${summary(floor)}`);
+  const figures = await measureColdLoad({ browser: options.browser, url: agent.url, trials: options.coldTrials, rows: options.services, signedContext: (browser) => signedContext(browser, agent) });
+  printColdLoad(figures, options.services, options.print);
 }
 
 /** Arms a MutationObserver for the expert row's badge to read `health`; the promise resolves with the wall time it did. */

@@ -48,7 +48,7 @@ async function measureThroughput(seconds: number, rounds: number): Promise<Throu
   const serverPackets: number[] = [];
   try {
     await runWrk(service.port, 1, connections); // warm-up
-    const settleMs = 500; // let start()/stop() (object load, worker thread) finish before load runs
+    const settleMs = 500; // let start()/stop() (object load, ring buffer reader) finish before load runs
     const runOne = async (setup: Setup): Promise<void> => {
       if (setup === 'proxy') {
         results.proxy.push(await runWrk(proxy.port, seconds, connections));
@@ -143,7 +143,7 @@ async function measureSynLatency(samples: number): Promise<void> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
   const fmt = (v: number) => `${v.toFixed(0)} us`;
-  process.stdout.write(`\nSYN event, kernel timestamp -> JS listener (${samples} connections, ring buffer polled in a worker thread)\n`);
+  process.stdout.write(`\nSYN event, kernel timestamp -> JS listener (${samples} connections, ring buffer polled on a pool thread)\n`);
   process.stdout.write(`  p50 ${fmt(percentile(eventUs, 50))}, p99 ${fmt(percentile(eventUs, 99))}, max ${fmt(percentile(eventUs, 100))}\n`);
   process.stdout.write(`  baseline, a loopback connect() in the same process: p50 ${fmt(percentile(connectUs, 50))}, p99 ${fmt(percentile(connectUs, 99))}\n`);
   process.stdout.write(`  (a counter poller every 10 s notices a first packet after 5 s on average)\n`);
