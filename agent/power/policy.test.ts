@@ -10,7 +10,8 @@ test('a pinned group with a static port and meta opt-in is managed with its idle
   const [verdict] = readPowerPolicy(job);
   t.deepEqual(verdict, {
     kind: 'managed',
-    unit: { service: 'chat', jobId: 'chat', group: 'app', powerGroup: 'llama', idleTimeoutMs: 2000, node: 'node-1', port: 18080, checkPrefix: 'GET /health' },
+    unit: { service: 'chat', jobId: 'chat', group: 'app', powerGroup: 'llama', idleTimeoutMs: 2000, node: 'node-1', port: 18080, checkPrefix: 'GET /health',
+      probeChecks: [{ kind: 'http', method: 'GET', path: '/health' }] },
   });
 });
 

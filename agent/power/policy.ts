@@ -9,6 +9,7 @@
 // router still has that address and the first packet is what wakes it: it
 // needs a static (reserved) port and a constraint pinning it to one node.
 // Anything else is refused with the rule it breaks.
+import { probeChecksOf, type ProbeCheck } from './readiness.js';
 import type { Constraint, Job, Port, Service, ServiceCheck, TaskGroup } from '../nomad/types.js';
 import { parseDuration } from '../util/duration.js';
 
@@ -36,6 +37,8 @@ export interface PowerUnit {
   readonly port: number;
   /** The first bytes of the service's HTTP health check request, so the monitor can tell checks from traffic. */
   readonly checkPrefix?: string;
+  /** The service's checks hearth can run itself while it wakes; absent when one is of a kind it cannot run. */
+  readonly probeChecks?: readonly ProbeCheck[];
 }
 
 export type PolicyVerdict =
@@ -82,6 +85,7 @@ function judgeGroup(job: Job, group: TaskGroup, meta: Record<string, string>): P
     return refuse(`${where} has ${META_POWER_GROUP} = ${JSON.stringify(powerGroup)}; expected letters, digits, ".", "_" or "-"`);
   }
   const checkPrefix = findCheckPrefix(service);
+  const probeChecks = probeChecksOf(service.Checks);
   return {
     kind: 'managed',
     unit: {
@@ -93,6 +97,7 @@ function judgeGroup(job: Job, group: TaskGroup, meta: Record<string, string>): P
       node,
       port,
       ...(checkPrefix === undefined ? {} : { checkPrefix }),
+      ...(probeChecks === undefined ? {} : { probeChecks }),
     },
   };
 }

@@ -15,6 +15,7 @@ import type { PowerContext, WakeTrigger } from './context.js';
 import { isPortListening } from './listening.js';
 import { relayTarget, type Member } from './member.js';
 import { isServiceHealthy } from './placeholder.js';
+import { passesOwnChecks } from './readiness.js';
 import { scaleGroupUntil, type ScaleVia } from './scale-group.js';
 import type { Steering } from './steering.js';
 import { isGroupRunning, waitUntil } from './wait.js';
@@ -95,7 +96,10 @@ export function createTransitions(ctx: PowerContext, steering: Steering): Transi
           await poll(`${service} to listen on ${target.host}:${target.port}`, () => isPortListening(target.host, target.port));
           await steering.release(member);
           member.hold?.relayChecks(target);
-          await poll(`${service} to pass its health check`, () => isServiceHealthy(deps.consul, service));
+          // Healthy on the first of its own checks passing when hearth runs them and Consul saying passing.
+          const own = member.unit.probeChecks;
+          await poll(`${service} to pass its health check`, async () =>
+            (own !== undefined && (await passesOwnChecks(own, target.host, target.port))) || (await isServiceHealthy(deps.consul, service)));
           recorders.get(member)?.mark('healthy');
         }),
       );

@@ -263,7 +263,7 @@ export function createFakeCluster(): FakeCluster {
 }
 
 /** A managed job pinned to `node` with a static port. */
-export function managedJob(id: string, options: { port: number; node?: string; idle?: string; powerGroup?: string; count?: number }): Job {
+export function managedJob(id: string, options: { port: number; node?: string; idle?: string; powerGroup?: string; count?: number; checkType?: 'tcp' | 'script' }): Job {
   return {
     ID: id,
     Meta: { 'hearth.power': 'managed', 'hearth.idle_timeout': options.idle ?? '2s', ...(options.powerGroup === undefined ? {} : { 'hearth.power_group': options.powerGroup }) },
@@ -273,7 +273,7 @@ export function managedJob(id: string, options: { port: number; node?: string; i
         Name: 'app',
         Count: options.count ?? 1,
         Networks: [{ ReservedPorts: [{ Label: 'http', Value: options.port }] }],
-        Services: [{ Name: id, PortLabel: 'http', Checks: [{ Type: 'tcp', Interval: 1e9, Timeout: 1e9 }] }],
+        Services: [{ Name: id, PortLabel: 'http', Checks: [{ Type: options.checkType ?? 'tcp', Interval: 1e9, Timeout: 1e9 }] }],
         Tasks: [{ Name: 'server', Driver: 'raw_exec', Config: {} }],
       },
     ],
