@@ -48,7 +48,8 @@ test('an rpc pool runs one worker per node and the server picks all of them up t
   t.is(workerNodes.length, 3);
   t.is(new Set(workerNodes).size, 3, 'distinct_hosts spreads the workers over the three nodes');
 
-  const address = await serverAddress(sim, 'prima-api-pool-a');
+  // The server restarts when its template re-renders with a new worker list, so it can be critical for a moment.
+  const address = await waitFor('the server passing in Consul', () => serverAddress(sim, 'prima-api-pool-a'), { timeoutMs: 30_000, intervalMs: 200 });
   t.truthy(address);
   const args = await waitFor('llama-server to report three RPC workers', async () => {
     const reported = await readFakeServerArgs(address ?? '');

@@ -220,14 +220,66 @@ async function stopAllJobs(nomadAddr: string): Promise<void> {
   }
 }
 
-/** Kills processes left running inside the harness's directory (tasks of a Nomad that was killed). */
+/** The command line of a process, or "" when it is gone. */
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Every process below `root` (children, their children, ...). */
+function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The parent pid is the 4th field, after the command name in parentheses (which may hold spaces).
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() ?? -1) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+/** Whether the process has a file open under `dir` (Nomad's logmon plugin keeps a task's log files open). */
+function holdsFileUnder(pid: string, dir: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(`${dir}/`);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Kills processes left running inside the harness's directory: tasks of a Nomad that was killed, and the logmon
+ * plugin processes Nomad starts per task, which outlive the agent with the task's log files open.
+ */
 function killStrays(dir: string): void {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cwd = readlinkSync(`/proc/${entry}/cwd`);
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cwd.startsWith(dir) || cmdline.includes(dir)) process.kill(Number(entry), 'SIGKILL');
+      if (cwd.startsWith(dir) || cmdline.includes(dir) || holdsFileUnder(entry, dir)) process.kill(Number(entry), 'SIGKILL');
     } catch {
       // gone, or not ours to read
     }
@@ -310,10 +362,26 @@ export async function startRealNomad(options: RealNomadOptions = {}): Promise<Re
       return nodes?.some((n) => n.Status === 'ready') === true ? true : undefined;
     }, 60_000, died);
   };
+  /** Nomad's plugin processes (logmon, executors) seen under the agent; they outlive it when it stops. */
+  const plugins = new Map<number, string>();
   const stopNomad = async (): Promise<void> => {
     const proc = child;
     child = undefined;
+    if (proc?.pid !== undefined) for (const pid of descendantsOf(proc.pid)) plugins.set(pid, commandOf(pid));
     await stopChild(proc);
+  };
+  const killPlugins = (): void => {
+    for (const [pid, command] of plugins) {
+      // Only the process it was (a pid can be reused once it is gone).
+      if (command !== '' && commandOf(pid) === command) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    plugins.clear();
   };
 
   const real: RealNomad = {
@@ -334,6 +402,7 @@ export async function startRealNomad(options: RealNomadOptions = {}): Promise<Re
       if (child !== undefined) await stopAllJobs(nomadAddr);
       await stopNomad();
       await consul?.stop();
+      killPlugins();
       killStrays(dir);
       unmountUnder(dir);
       rmSync(dir, { recursive: true, force: true });
