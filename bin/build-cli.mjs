@@ -10,8 +10,8 @@
 // CommonJS requires node: builtins through the `require` the banner makes.
 // The bundle sits two levels below the repository root,
 // like the compiled modules, so repoRoot() and the paths built on it hold.
-// bin/hearth.js runs the bundle only while it is newer than the last compile,
-// and never for `hearth agent` (agent/cli/entry-choice.ts).
+// bin/hearth.js runs the bundle, `hearth agent` included, only while it is
+// newer than the last compile (agent/cli/entry-choice.ts).
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';

@@ -4,4 +4,4 @@
 import { BUNDLE_PATH, COMPILED_PATH, chooseCliEntry } from '../dist/agent/cli/entry-choice.js';
 import { pathToFileURL } from 'node:url';
 
-await import(pathToFileURL(chooseCliEntry(process.argv[2]) === 'bundle' ? BUNDLE_PATH : COMPILED_PATH).href);
+await import(pathToFileURL(chooseCliEntry() === 'bundle' ? BUNDLE_PATH : COMPILED_PATH).href);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import koffi from 'koffi';
 import { repoPath } from '../util/paths.js';
-import { ConnKey, ConnState, ServiceInfo, ServiceKey, ServiceStats, SynEventRecord, sumPerCpuStats, encodeStruct } from './abi.js';
+import { ConnKey, ConnState, ServiceInfo, ServiceKey, ServiceStats, SynEventRecord, createPerCpuStatsBuffer, sumPerCpuStats, encodeStruct } from './abi.js';
 import { skipAll } from '../../testing/support/skip.js';
 
 const OBJECT = repoPath('bpf', 'build', 'traffic_monitor.bpf.o');
@@ -52,6 +52,40 @@ test('per-CPU counters are summed and the last activity is the latest of any CPU
   t.is(sum.rx_packets, 6n);
   t.is(sum.open_connections, -6n);
   t.is(sum.last_activity_ns, 70n);
+});
+
+test('per-CPU sums are exact past 32 bits and past 2^53, signed open connections included', (t) => {
+  const big = 2n ** 60n + 12345n;
+  const one = (v: bigint, open: bigint, last: bigint) =>
+    encodeStruct(ServiceStats, {
+      rx_packets: v, rx_bytes: v, tx_packets: 0xffffffffn, tx_bytes: 2n ** 32n, activity_bytes: v,
+      open_connections: open, check_connections: 0n, last_activity_ns: last,
+    });
+  const buf = Buffer.concat([one(big, -3n, 2n ** 62n + 1n), one(big, 1n, 2n ** 62n + 7n)]);
+  const sum = sumPerCpuStats(buf, 2);
+  t.is(sum.rx_packets, 2n * big);
+  t.is(sum.tx_packets, 2n * 0xffffffffn, 'low words that carry into the high word');
+  t.is(sum.tx_bytes, 2n ** 33n);
+  t.is(sum.open_connections, -2n);
+  t.is(sum.check_connections, 0n);
+  t.is(sum.last_activity_ns, 2n ** 62n + 7n, 'the latest, compared on the high word and then the low');
+});
+
+test('a reused stats buffer sums what was last written into it', (t) => {
+  const stats = createPerCpuStatsBuffer(2);
+  const write = (v: bigint) => {
+    for (let cpu = 0; cpu < 2; cpu++) {
+      koffi.encode(stats.buffer, cpu * 64, ServiceStats, {
+        rx_packets: v, rx_bytes: v, tx_packets: v, tx_bytes: v, activity_bytes: v,
+        open_connections: v, check_connections: v, last_activity_ns: v + BigInt(cpu),
+      });
+    }
+  };
+  write(5n);
+  t.is(stats.sum().activity_bytes, 10n);
+  write(7n);
+  t.is(stats.sum().activity_bytes, 14n);
+  t.is(stats.sum().last_activity_ns, 8n);
 });
 
 test('a service key stores the port in network byte order', (t) => {

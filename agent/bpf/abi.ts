@@ -105,27 +105,81 @@ export function decodeStruct<T>(buf: Buffer, offset: number, type: koffi.IKoffiC
   return koffi.decode(buf, offset, type) as T;
 }
 
-/** Sums the per-CPU copies of service_stats (each slot rounded up to 8 bytes). */
-export function sumPerCpuStats(buf: Buffer, cpus: number): ServiceStatsFields {
-  const size = koffi.sizeof(ServiceStats);
-  const slot = Math.ceil(size / 8) * 8;
-  const total: ServiceStatsFields = {
-    rx_packets: 0n, rx_bytes: 0n, tx_packets: 0n, tx_bytes: 0n,
-    activity_bytes: 0n, open_connections: 0n, check_connections: 0n, last_activity_ns: 0n,
-  };
-  for (let cpu = 0; cpu < cpus; cpu++) {
-    const one = decodeStruct<ServiceStatsFields>(buf, cpu * slot, ServiceStats);
-    total.rx_packets += BigInt(one.rx_packets);
-    total.rx_bytes += BigInt(one.rx_bytes);
-    total.tx_packets += BigInt(one.tx_packets);
-    total.tx_bytes += BigInt(one.tx_bytes);
-    total.activity_bytes += BigInt(one.activity_bytes);
-    total.open_connections += BigInt(one.open_connections);
-    total.check_connections += BigInt(one.check_connections);
-    const last = BigInt(one.last_activity_ns);
-    if (last > total.last_activity_ns) total.last_activity_ns = last;
+const TWO_32 = 2 ** 32;
+/** Above this high word, hi * 2^32 + lo is no longer an exact double. */
+const EXACT_HIGH_WORD = 2 ** 21;
+const STATS_WORDS = (Math.ceil(koffi.sizeof(ServiceStats) / 8) * 8) / 4;
+const wordOf = (field: keyof ServiceStatsFields): number => koffi.offsetof(ServiceStats, field) / 4;
+
+/** The 64-bit integer of two 32-bit word sums (hi negative for a negative signed value), one allocation when it fits a double. */
+function wordsToBigInt(hi: number, lo: number): bigint {
+  if (lo >= TWO_32) {
+    const carry = Math.floor(lo / TWO_32);
+    hi += carry;
+    lo -= carry * TWO_32;
   }
-  return total;
+  return Math.abs(hi) < EXACT_HIGH_WORD ? BigInt(hi === 0 ? lo : hi * TWO_32 + lo) : (BigInt(hi) << 32n) + BigInt(lo);
+}
+
+/** The sum over CPUs of one 64-bit field, from its 32-bit words (small integers, which the interpreter does not box). */
+function sumField(words: Uint32Array, highWords: Uint32Array | Int32Array, cpus: number, word: number): bigint {
+  let lo = 0;
+  let hi = 0;
+  for (let cpu = 0, at = word; cpu < cpus; cpu++, at += STATS_WORDS) {
+    lo += words[at] as number;
+    hi += highWords[at + 1] as number;
+  }
+  return wordsToBigInt(hi, lo);
+}
+
+function latestField(words: Uint32Array, cpus: number, word: number): bigint {
+  let hi = 0;
+  let lo = 0;
+  for (let cpu = 0, at = word; cpu < cpus; cpu++, at += STATS_WORDS) {
+    const h = words[at + 1] as number;
+    const l = words[at] as number;
+    if (h > hi || (h === hi && l > lo)) {
+      hi = h;
+      lo = l;
+    }
+  }
+  return wordsToBigInt(hi, lo);
+}
+
+function sumStatsWords(words: Uint32Array, signed: Int32Array, cpus: number): ServiceStatsFields {
+  return {
+    rx_packets: sumField(words, words, cpus, wordOf('rx_packets')),
+    rx_bytes: sumField(words, words, cpus, wordOf('rx_bytes')),
+    tx_packets: sumField(words, words, cpus, wordOf('tx_packets')),
+    tx_bytes: sumField(words, words, cpus, wordOf('tx_bytes')),
+    activity_bytes: sumField(words, words, cpus, wordOf('activity_bytes')),
+    open_connections: sumField(words, signed, cpus, wordOf('open_connections')),
+    check_connections: sumField(words, words, cpus, wordOf('check_connections')),
+    last_activity_ns: latestField(words, cpus, wordOf('last_activity_ns')),
+  };
+}
+
+/** Sums the per-CPU copies of service_stats in `buf` (each slot rounded up to 8 bytes); the last activity is the latest of any CPU. */
+export function sumPerCpuStats(buf: Buffer, cpus: number): ServiceStatsFields {
+  const length = cpus * STATS_WORDS;
+  return sumStatsWords(new Uint32Array(buf.buffer, buf.byteOffset, length), new Int32Array(buf.buffer, buf.byteOffset, length), cpus);
+}
+
+/** A per-CPU service_stats value buffer for lookups, and the sum of what the last lookup wrote into it. */
+export interface PerCpuStatsBuffer {
+  readonly buffer: Buffer;
+  sum(): ServiceStatsFields;
+}
+
+/**
+ * One buffer reused for every lookup: the idle loop reads every watched service on every tick, so the buffer and its
+ * word views are made once, and the sum reads words rather than decoding an object per CPU.
+ */
+export function createPerCpuStatsBuffer(cpus: number): PerCpuStatsBuffer {
+  const buffer = Buffer.alloc(perCpuStatsSize(cpus));
+  const words = new Uint32Array(buffer.buffer, buffer.byteOffset, cpus * STATS_WORDS);
+  const signed = new Int32Array(buffer.buffer, buffer.byteOffset, cpus * STATS_WORDS);
+  return { buffer, sum: () => sumStatsWords(words, signed, cpus) };
 }
 
 /** Bytes of a per-CPU value buffer for `cpus` possible CPUs. */

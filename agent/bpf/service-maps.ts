@@ -6,7 +6,7 @@
 import koffi from 'koffi';
 import {
   ConnKey, ConnState, encodeStruct, encodeU32, perCpuStatsSize, PROTO_TCP, ServiceInfo, ServiceKey,
-  sumPerCpuStats, SVC_SLEEPING, CHECK_PREFIX_MAX, MAX_SERVICES, type ServiceStatsFields,
+  createPerCpuStatsBuffer, SVC_SLEEPING, CHECK_PREFIX_MAX, MAX_SERVICES, type ServiceStatsFields,
 } from './abi.js';
 import { HearthError } from '../errors.js';
 import type { EncodedAddress } from './address.js';
@@ -50,6 +50,10 @@ export function encodeServiceKey(entry: Pick<ServiceEntry, 'address' | 'port'>):
 
 export function createServiceMaps(lib: Libbpf, fds: MapFds, cpus: number): ServiceMaps {
   const statsSize = perCpuStatsSize(cpus);
+  // read() runs for every watched service on every idle-loop tick: its key and value buffers are made once and
+  // reused (the lookup is synchronous and the sum is taken before read returns).
+  const statsKey = Buffer.alloc(4);
+  const statsValue = createPerCpuStatsBuffer(cpus);
   const update = (fd: number, map: string, key: Buffer, value: Buffer, flags: bigint, id: number): void => {
     const rc = lib.bpf_map_update_elem(fd, key, value, flags);
     if (rc < 0) throw bpfError('bpf_map_update_elem', rc, { map, serviceId: id });
@@ -126,10 +130,10 @@ export function createServiceMaps(lib: Libbpf, fds: MapFds, cpus: number): Servi
     read(id) {
       const slot = slots.get(id);
       if (slot === undefined) return undefined;
-      const value = Buffer.alloc(statsSize);
-      const rc = lib.bpf_map_lookup_elem(fds.serviceStats, encodeU32(slot), value);
+      statsKey.writeUInt32LE(slot >>> 0);
+      const rc = lib.bpf_map_lookup_elem(fds.serviceStats, statsKey, statsValue.buffer);
       if (rc < 0) throw bpfError('bpf_map_lookup_elem', rc, { map: 'service_stats', serviceId: id, slot });
-      return sumPerCpuStats(value, cpus);
+      return statsValue.sum();
     },
     hold(entry, listenerFd) {
       const value = Buffer.alloc(8);

@@ -28,7 +28,7 @@ interface DemoNode {
 async function startAgent(node: DemoNode, stateDir: string, token: string, log: Logger): Promise<{ daemon: Daemon; url: string }> {
   // Port 8000 on the node's own address; another program holding it moves this agent to a free port.
   for (const port of [AGENT_PORT, 0]) {
-    const config = configSchema.parse({
+    const config = configSchema().parse({
       node: { name: node.name, address: node.address },
       api: { listen: `${node.address}:${port}`, token },
       nomad: { addr: node.nomadAddr },

@@ -27,7 +27,7 @@ test('hearth nodes exits 2 and names the address and where it came from when the
 test('hearth nodes --json lists pending and joined nodes from the local agent', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'hnodes-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const config = configSchema.parse({ state: { dir }, join: { inventory: join(dir, 'inventory.yaml'), provisioner: ['true'] } });
+  const config = configSchema().parse({ state: { dir }, join: { inventory: join(dir, 'inventory.yaml'), provisioner: ['true'] } });
   const module = createJoinModule({ config, log: createSilentLogger() });
   await module.start();
   const server = createApiServer({ listen: '127.0.0.1:0', token: 'nodes-token', log: createSilentLogger(), routes: module.routes });

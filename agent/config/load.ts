@@ -140,7 +140,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     sources.set(path.join('.'), `environment ${variable}`);
   }
 
-  const result = configSchema.safeParse(tree);
+  const result = configSchema().safeParse(tree);
   if (!result.success) {
     const problems = result.error.issues.flatMap((issue) => problemsOf(issue, sources, tree));
     throw new HearthError('HEARTH_ERR_CONFIG_INVALID', `The configuration is invalid:\n${formatProblems(problems)}`, {

@@ -43,7 +43,7 @@ function fakeBackends(world: FakeWorld): AgentBackends {
 }
 
 function loaded(input: unknown): LoadedConfig {
-  return { config: configSchema.parse(input), sources: new Map(), file: undefined };
+  return { config: configSchema().parse(input), sources: new Map(), file: undefined };
 }
 
 function world(): FakeWorld {

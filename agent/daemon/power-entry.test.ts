@@ -10,7 +10,7 @@ import { createEventBus } from './event-bus.js';
 test('with power disabled the power module answers that it is disabled, serves its metrics and never loads the native BPF library', async (t) => {
   const registry = new Registry();
   const module = await createPowerEntry({
-    config: configSchema.parse({ power: { enabled: false } }),
+    config: configSchema().parse({ power: { enabled: false } }),
     log: createSilentLogger(),
     node: { name: 'n1', address: '127.0.0.1', source: 'config' },
     backends: { nomad: {}, consul: {} } as unknown as AgentBackends,

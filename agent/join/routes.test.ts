@@ -20,7 +20,7 @@ async function startAgent(t: import('ava').ExecutionContext, dir?: string) {
   if (dir === undefined) t.teardown(() => rm(root, { recursive: true, force: true }));
   const inventory = join(root, 'inventory.yaml');
   const record = join(root, 'provisioned.jsonl');
-  const config = configSchema.parse({
+  const config = configSchema().parse({
     state: { dir: join(root, 'state') },
     join: {
       inventory,
@@ -109,7 +109,7 @@ test('a token issued just before the agent is killed with SIGKILL is still usabl
     const { createJoinModule } = await import(${JSON.stringify(moduleUrl)});
     const { configSchema } = await import(${JSON.stringify(schemaUrl)});
     const { createSilentLogger } = await import(${JSON.stringify(logUrl)});
-    const config = configSchema.parse({ state: { dir: ${JSON.stringify(join(root, 'state'))} } });
+    const config = configSchema().parse({ state: { dir: ${JSON.stringify(join(root, 'state'))} } });
     const module = createJoinModule({ config, log: createSilentLogger() });
     await module.start();
     const issued = await module.service().issueToken({ hostname: ${JSON.stringify(HOST)}, mac: ${JSON.stringify(MAC)} }, 'test');

@@ -1,6 +1,6 @@
 // The agent's Prometheus metrics, on a registry of its own (never prom-client's
 // global one), so two agents in one process, or a test, do not share counters.
-import { Registry, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import { Registry, Gauge, Histogram, collectDefaultMetrics } from './prom.js';
 
 export type Backend = 'nomad' | 'consul';
 

@@ -23,7 +23,7 @@ export function createAdoption(ctx: PowerContext, steering: Steering): Adoption 
   const adopt = async (unit: PowerUnit): Promise<void> => {
     // Everything that can fail (Nomad away, a slow answer) happens before the service joins `members`: a failed
     // adoption leaves nothing behind, and the next refresh tries again instead of taking it as awake at count 0.
-    const record = deps.store.read().services[unit.service];
+    const record = deps.store.view().services[unit.service];
     const status = await deps.nomad.jobs.scaleStatus(unit.jobId);
     const groupStatus = status.TaskGroups[unit.group];
     const desired = groupStatus?.Desired ?? 0;

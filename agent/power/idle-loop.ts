@@ -10,19 +10,24 @@ export interface IdleLoopDeps {
   readonly sleepGroup: (powerGroup: string, reason: string) => Promise<void>;
 }
 
-/** One sample of the counters; sleeps the groups found idle. */
+/**
+ * One sample of the counters; sleeps the groups found idle. It runs every second for every watched service, so it
+ * walks the members once (a group is idle when each of its members is awake and idle) and keeps its garbage small.
+ */
 export function createIdleTick(ctx: PowerContext, loop: IdleLoopDeps): () => void {
   return () => {
     const now = ctx.clock.now();
     const counters = ctx.deps.monitor.counters();
+    const idleGroups = new Map<string, boolean>();
     for (const member of ctx.members.values()) {
-      if (member.state === 'awake') member.tracker.observe(counters.get(member.unit.service), now);
+      const awake = member.state === 'awake';
+      if (awake) member.tracker.observe(counters.get(member.unit.service), now);
+      const idle = awake && member.tracker.idleForMs(now) >= loop.timeoutOf(member);
+      const { powerGroup } = member.unit;
+      idleGroups.set(powerGroup, idle && idleGroups.get(powerGroup) !== false);
     }
-    const groups = new Set([...ctx.members.values()].map((m) => m.unit.powerGroup));
-    for (const powerGroup of groups) {
-      if (loop.busy(powerGroup)) continue;
-      const idle = ctx.inGroup(powerGroup).every((m) => m.state === 'awake' && m.tracker.idleForMs(now) >= loop.timeoutOf(m));
-      if (idle) loop.sleepGroup(powerGroup, 'idle').catch(() => undefined);
+    for (const [powerGroup, idle] of idleGroups) {
+      if (idle && !loop.busy(powerGroup)) loop.sleepGroup(powerGroup, 'idle').catch(() => undefined);
     }
   };
 }

@@ -45,13 +45,13 @@ export function createPowerManager(deps: PowerManagerDeps): PowerManager {
   let stopped = false;
 
   const timeoutOf = (member: Member): { ms: number; source: ServiceStatus['idleTimeoutSource'] } => {
-    const override = deps.store.read().services[member.unit.service]?.idleTimeoutMs;
+    const override = deps.store.view().services[member.unit.service]?.idleTimeoutMs;
     return override === undefined ? { ms: member.unit.idleTimeoutMs, source: 'job meta' } : { ms: override, source: 'operator' };
   };
 
   const describe = (member: Member, all = deps.monitor.counters([member.unit.service])): ServiceStatus => {
     const timeout = timeoutOf(member);
-    const record = deps.store.read().services[member.unit.service];
+    const record = deps.store.view().services[member.unit.service];
     const counters = all.get(member.unit.service);
     const coldStart = member.lastColdStart?.snapshot();
     return {

@@ -1,6 +1,6 @@
 // The power manager's Prometheus metrics. The daemon owns the registry and
 // passes it in; the gauges read the manager's overview when scraped.
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from '../metrics/prom.js';
 import type { ColdStartPhase } from './cold-start.js';
 import type { PowerMetricsSink } from './context.js';
 import type { PowerOverview } from './status.js';

@@ -46,7 +46,7 @@ export function createTransitions(ctx: PowerContext, steering: Steering): Transi
     return next;
   };
 
-  const wakeCountOf = (member: Member): number => deps.store.read().services[member.unit.service]?.wakeCount ?? 1;
+  const wakeCountOf = (member: Member): number => deps.store.view().services[member.unit.service]?.wakeCount ?? 1;
 
   const scale = (member: Member, count: number, message: string, deadlineMs: number): Promise<ScaleVia> =>
     scaleGroupUntil(
@@ -168,7 +168,7 @@ export function createTransitions(ctx: PowerContext, steering: Steering): Transi
         for (const member of group) {
           const status = await deps.nomad.jobs.scaleStatus(member.unit.jobId);
           const desired = status.TaskGroups[member.unit.group]?.Desired ?? 0;
-          const remembered = deps.store.read().services[member.unit.service]?.wakeCount;
+          const remembered = deps.store.view().services[member.unit.service]?.wakeCount;
           const wakeCount = desired > 0 ? desired : (remembered ?? 1);
           await ctx.persist(member, { state: 'sleeping', wakeCount, sleptAt: new Date(clock.now()).toISOString() });
           steered.push(member);

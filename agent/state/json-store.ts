@@ -42,7 +42,7 @@ export async function openJsonStore<S extends z.ZodTypeAny>(options: JsonStoreOp
     await replaceFileAtomically(path, JSON.stringify(envelope, null, 2) + '\n');
     return parsed;
   });
-  return { path, read: document.read, update: document.update };
+  return { path, read: document.read, view: document.view, update: document.update };
 }
 
 async function readDocument<S extends z.ZodTypeAny>(path: string, options: JsonStoreOptions<S>): Promise<z.infer<S>> {

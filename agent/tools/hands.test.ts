@@ -10,7 +10,7 @@ test('ssh hosts are the inventory\'s, plus the nodes discovery lists that the in
   const dir = mkdtempSync(join(tmpdir(), 'hearth-hands-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'inventory.yaml'), 'all:\n  children:\n    worker_nodes:\n      hosts:\n        node-1:\n          ansible_host: 10.0.0.1\n');
-  const config = configSchema.parse({ tools: { ssh: { inventory: join(dir, 'inventory.yaml') } } });
+  const config = configSchema().parse({ tools: { ssh: { inventory: join(dir, 'inventory.yaml') } } });
   const hands = createHands({
     config,
     log: createSilentLogger(),
@@ -28,7 +28,7 @@ test('ssh hosts are the inventory\'s, plus the nodes discovery lists that the in
 });
 
 test('playbooks default to the repository\'s ansible/ and the inventory to join.inventory', (t) => {
-  const hands = createHands({ config: configSchema.parse({}), log: createSilentLogger(), listExperts: () => [] });
+  const hands = createHands({ config: configSchema().parse({}), log: createSilentLogger(), listExperts: () => [] });
   t.teardown(() => hands.stop());
   t.regex(hands.deps.ansible.playbookDirs[0] ?? '', /\/ansible$/);
   t.is(hands.deps.ansible.inventory, '/etc/hearth/ansible/inventory.yaml');

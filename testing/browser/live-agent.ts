@@ -67,7 +67,7 @@ export async function startLiveAgent(options: LiveAgentOptions = {}): Promise<Li
   let daemon: Daemon | undefined;
 
   const loaded = (): LoadedConfig => ({
-    config: configSchema.parse({
+    config: configSchema().parse({
       node: { name: sim.control.nodes()[0]?.name ?? 'node-1' },
       api: { listen: `127.0.0.1:${port}`, ...(options.token === undefined ? {} : { token: options.token }) },
       nomad: { addr: nomadAddr },

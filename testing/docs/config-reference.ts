@@ -87,7 +87,7 @@ function plural(kind: string): string {
 }
 
 /** Every leaf key of the schema, in the schema's order. A nested object (other than in a list) is not a leaf. */
-export function configRows(schema: ZodTypeAny = configSchema, prefix: readonly string[] = []): ConfigRow[] {
+export function configRows(schema: ZodTypeAny = configSchema(), prefix: readonly string[] = []): ConfigRow[] {
   const { base, hasDefault, defaultValue } = unwrap(schema);
   const shape = def(base).typeName === 'ZodObject' ? def(base).shape : undefined;
   if (shape !== undefined) return Object.entries(shape()).flatMap(([key, child]) => configRows(child, [...prefix, key]));

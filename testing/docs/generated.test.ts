@@ -63,7 +63,7 @@ for (const file of ['README.md', 'docs/configuration.md']) {
     const examples = configExamples(file);
     t.true(examples.length > 0, `${file} shows no block starting with # /etc/hearth/hearth.yaml`);
     for (const example of examples) {
-      const result = configSchema.safeParse(parse(example));
+      const result = configSchema().safeParse(parse(example));
       t.true(result.success, result.success ? '' : JSON.stringify(result.error.issues));
     }
   });

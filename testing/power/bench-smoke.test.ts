@@ -16,7 +16,9 @@ if (!skipAll('the power benchmark smoke run', skip)) {
     t.regex(stdout, /first SYN -> scale request: +p50 [\d.]+ ms +p99 [\d.]+ ms +\(n=3;/);
     t.regex(stdout, /baseline, the service's own start .* p50 [\d.]+ ms/);
     t.regex(stdout, /refused, reset or hung \(no answer in 30 s\) clients: 0 of 9/);
-    t.regex(stdout, /power on: +RSS max [\d.]+ MB \(target <= 60 MB\)/);
+    t.regex(stdout, /power on: +RSS at rest [\d.]+ MB \(the largest in the window's second half; target <= 60 MB: (met|MISSED)\)/);
+    t.regex(stdout, /RSS max [\d.]+ MB over the whole window, start-up included \((met|MISSED)\)/);
+    t.regex(stdout, /power on, one sample every 10 s \(MB\): [\d.]+/);
     t.regex(stdout, /watching 10 idle services \(monitor \+ manager\): [\d.]+% of one core/);
   });
 }

@@ -52,7 +52,7 @@ export async function startJoinAgent(teardown: Teardown, provisioner: readonly s
   const inventory = join(dir, 'inventory.yaml');
   await writeFile(inventory, 'all:\n  children:\n    controller_nodes:\n      hosts:\n        ctl-1: {}\n    worker_nodes:\n      hosts: {}\n');
   const apiToken = 'pxe-test-api-token';
-  const config = configSchema.parse({
+  const config = configSchema().parse({
     state: { dir: join(dir, 'state') },
     join: { inventory, playbook: join(dir, 'playbook.yaml'), provisioner: [...provisioner], sshWait: '0s' },
   });

@@ -46,7 +46,7 @@ export async function startTwinHarness(options: { config?: HearthConfigInput; ex
   const events = createEventBus(log);
   events.subscribe((e) => bus.push(e));
   const base = options.config ?? {};
-  const config = configSchema.parse({ ...base, state: { dir: stateDir }, api: { listen: '127.0.0.1:0', token: TEST_TOKEN }, power: { enabled: false } });
+  const config = configSchema().parse({ ...base, state: { dir: stateDir }, api: { listen: '127.0.0.1:0', token: TEST_TOKEN }, power: { enabled: false } });
   const harness = { experts: options.experts ?? [] } as { experts: ExpertRow[] };
   let module: AgentModule;
   let server: ReturnType<typeof createApiServer>;

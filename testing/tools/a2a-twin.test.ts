@@ -22,7 +22,7 @@ test('a peer\'s question reaches the twin, is routed to the expert, and the answ
   code.script({ kind: 'text', chunks: ['Use ', 'map', '.'] });
 
   const port = await freePort();
-  const config = configSchema.parse({ api: { listen: `127.0.0.1:${port}`, token: TEST_TOKEN } });
+  const config = configSchema().parse({ api: { listen: `127.0.0.1:${port}`, token: TEST_TOKEN } });
   const a2a = createA2aModule({
     config,
     log: createSilentLogger(),

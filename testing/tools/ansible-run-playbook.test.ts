@@ -44,7 +44,7 @@ writeFileSync(join(dir, 'outside.yaml'), '- hosts: localhost\n  tasks: []\n');
 symlinkSync(join(dir, 'outside.yaml'), join(playbooks, 'escape.yaml'));
 
 const deps: AnsibleDeps = {
-  config: configSchema.parse({}).tools.ansible,
+  config: configSchema().parse({}).tools.ansible,
   playbookDirs: [playbooks],
   inventory: join(dir, 'inventory.ini'),
 };

@@ -12,7 +12,7 @@ const it = missing === undefined ? test : test.skip;
 if (missing !== undefined) test.skip(`sandbox tests skipped: ${missing}`, () => {});
 
 function deps(extra: Record<string, unknown> = {}): CodeRunnerDeps {
-  return { config: configSchema.parse({ tools: { codeRunner: { backend: 'bubblewrap', ...extra } } }).tools.codeRunner };
+  return { config: configSchema().parse({ tools: { codeRunner: { backend: 'bubblewrap', ...extra } } }).tools.codeRunner };
 }
 
 async function run(code: string, extra: Record<string, unknown> = {}) {

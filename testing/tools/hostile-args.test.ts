@@ -11,7 +11,7 @@ import { createUrlPolicy } from '../../agent/tools/web-browser/url-policy.js';
 import { testContext } from '../support/tool-context.js';
 
 const HUGE = 'x'.repeat(100 * 1024 * 1024);
-const hands = createHands({ config: configSchema.parse({}), log: createSilentLogger(), listExperts: () => [] });
+const hands = createHands({ config: configSchema().parse({}), log: createSilentLogger(), listExperts: () => [] });
 const tools = new Map(handsTools(hands.deps).map((b) => [b.tool.name, b.tool]));
 test.after.always(() => hands.stop());
 

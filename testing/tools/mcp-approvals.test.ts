@@ -37,7 +37,7 @@ async function start(t: import('ava').ExecutionContext, deadline: string) {
   writeFileSync(join(dir, 'inventory.ini'), 'localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
   const target = join(dir, 'motd');
   writeFileSync(join(dir, 'playbooks', 'motd.yaml'), `- name: Message of the day is set\n  hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: Message is written\n      ansible.builtin.copy:\n        content: "{{ motd }}\\n"\n        dest: ${target}\n        mode: "0644"\n`);
-  const config = configSchema.parse({
+  const config = configSchema().parse({
     state: { dir },
     approvals: { deadline },
     tools: { ansible: { playbookDirs: [join(dir, 'playbooks')], inventory: join(dir, 'inventory.ini') }, codeRunner: { backend: 'bubblewrap' } },

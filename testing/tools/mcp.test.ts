@@ -22,7 +22,7 @@ const TOKEN = 'mcp-test-token-51c2';
 async function startAgent(t: import('ava').ExecutionContext, options: { ttlMs?: number } = {}) {
   const runs: string[] = [];
   const gate = createTestGate({ ttlMs: options.ttlMs ?? 30_000 });
-  const codeRunner = { config: configSchema.parse({ tools: { codeRunner: { backend: 'bubblewrap' } } }).tools.codeRunner };
+  const codeRunner = { config: configSchema().parse({ tools: { codeRunner: { backend: 'bubblewrap' } } }).tools.codeRunner };
   const invoker = createToolInvoker({ tools: [bindTool(echoTool, undefined), bindTool(recordTool, { runs }), bindTool(runPythonCode, codeRunner)], gate: gate.gate, log: createSilentLogger() });
   const server = createApiServer({
     listen: '127.0.0.1:0',

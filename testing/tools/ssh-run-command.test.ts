@@ -21,7 +21,7 @@ test.after.always(async () => { await sshd?.stop(); });
 function deps(knownHosts: string, extra: Record<string, unknown> = {}): SshDeps {
   const file = join(sshd.dir, `known_hosts-${Math.random().toString(36).slice(2)}`);
   writeFileSync(file, knownHosts + '\n');
-  const config = configSchema.parse({ tools: { ssh: { knownHosts: file, privateKey: sshd.privateKeyPath, user: sshd.user, port: sshd.port, ...extra } } }).tools.ssh;
+  const config = configSchema().parse({ tools: { ssh: { knownHosts: file, privateKey: sshd.privateKeyPath, user: sshd.user, port: sshd.port, ...extra } } }).tools.ssh;
   const hosts = new Map<string, SshHost>([['node-1', { name: 'node-1', address: '127.0.0.1', port: sshd.port }]]);
   return { config, hosts: async () => hosts };
 }

@@ -9,7 +9,7 @@ import { solidPng } from '../support/png.js';
 import { testContext } from '../support/tool-context.js';
 
 function deps(vision: Record<string, unknown>, experts: VisionDeps['listExperts'] = () => []): VisionDeps {
-  return { config: configSchema.parse({ tools: { vision } }).tools.vision, expertPrefix: 'prima-api-', listExperts: experts };
+  return { config: configSchema().parse({ tools: { vision } }).tools.vision, expertPrefix: 'prima-api-', listExperts: experts };
 }
 
 test('a frame from the camera reaches the discovered vision expert and its answer comes back', async (t) => {
@@ -47,6 +47,6 @@ test('without a camera or a healthy vision expert the call explains what is miss
 
 test('a V4L2 camera is read by ffmpeg from an argv naming only the configured device', (t) => {
   t.deepEqual(ffmpegArgv('/dev/video0'), ['-hide_banner', '-loglevel', 'error', '-f', 'v4l2', '-i', '/dev/video0', '-frames:v', '1', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1']);
-  t.false(configSchema.safeParse({ tools: { vision: { camera: { kind: 'v4l2', device: '/etc/shadow' } } } }).success);
+  t.false(configSchema().safeParse({ tools: { vision: { camera: { kind: 'v4l2', device: '/etc/shadow' } } } }).success);
   t.false(visionGetObservation.input.safeParse({ question: 'x'.repeat(100 * 1024 * 1024) }).success);
 });

@@ -30,7 +30,7 @@ test.before(async () => {
   if (missing !== undefined) return;
   site = await startHostileSite();
   // Loopback is denied by default; the test opens exactly 127.0.0.1 (not 127.0.0.2, the "internal" server).
-  const config = configSchema.parse({ tools: { browser: { executablePath: CHROMIUM, allow: ['127.0.0.1'], outputLimit: 5000 } } }).tools.browser;
+  const config = configSchema().parse({ tools: { browser: { executablePath: CHROMIUM, allow: ['127.0.0.1'], outputLimit: 5000 } } }).tools.browser;
   sessions = createBrowserSessions({ executablePath: CHROMIUM, checkUrl: createUrlPolicy(config), log: createSilentLogger() });
   deps = { config, sessions };
 });

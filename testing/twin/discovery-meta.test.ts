@@ -28,7 +28,7 @@ test('the router model sees each expert\'s Consul Meta description, or its perso
   if (twinEntry === undefined) throw new Error('the twin module is not in MODULES');
   const daemon = createDaemon({
     loaded: {
-      config: configSchema.parse({
+      config: configSchema().parse({
         node: { name: sim.control.nodes()[0]?.name ?? 'node-1' },
         api: { listen: '127.0.0.1:0', token: TOKEN },
         nomad: { addr: nomadAddr },

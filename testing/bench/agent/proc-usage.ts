@@ -31,21 +31,30 @@ export interface UsageWindow {
   readonly cpuPercentOfOneCore: number;
   readonly rssMaxBytes: number;
   readonly rssEndBytes: number;
+  /** The largest resident size in the window's second half: the process at rest, after the start-up's garbage is collected. */
+  readonly rssRestMaxBytes: number;
+  /** One resident size a second, in bytes. */
+  readonly rssSamples: readonly number[];
 }
 
 /** Samples the processes once a second for `seconds`, all in the same window. */
 export async function measureUsage(pids: readonly number[], seconds: number): Promise<UsageWindow[]> {
   const cpuStart = pids.map(readCpuSeconds);
   const started = process.hrtime.bigint();
-  const rssMax = pids.map(readRssBytes);
+  const samples = pids.map((pid) => [readRssBytes(pid)]);
   for (let elapsed = 0; elapsed < seconds; elapsed += 1) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    pids.forEach((pid, i) => (rssMax[i] = Math.max(rssMax[i] ?? 0, readRssBytes(pid))));
+    pids.forEach((pid, i) => samples[i]?.push(readRssBytes(pid)));
   }
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return pids.map((pid, i) => ({
-    cpuPercentOfOneCore: ((readCpuSeconds(pid) - (cpuStart[i] ?? 0)) / wallSeconds) * 100,
-    rssMaxBytes: rssMax[i] ?? Number.NaN,
-    rssEndBytes: readRssBytes(pid),
-  }));
+  return pids.map((pid, i) => {
+    const own = samples[i] ?? [];
+    return {
+      cpuPercentOfOneCore: ((readCpuSeconds(pid) - (cpuStart[i] ?? 0)) / wallSeconds) * 100,
+      rssMaxBytes: Math.max(...own),
+      rssEndBytes: readRssBytes(pid),
+      rssRestMaxBytes: Math.max(...own.slice(Math.floor(own.length / 2))),
+      rssSamples: own,
+    };
+  });
 }

@@ -58,7 +58,10 @@ export interface AgentMemory {
   readonly services: number;
   readonly nodeArgs: readonly string[];
   readonly powerOnRssBytes: number;
+  readonly powerOnRestRssBytes: number;
+  readonly powerOnRssSamples: readonly number[];
   readonly powerOffRssBytes: number;
+  readonly powerOffRestRssBytes: number;
   readonly bareNodeRssBytes: number;
   readonly powerOnCpuPercent: number;
 }
@@ -87,7 +90,10 @@ export async function measureAgentMemory(options: { services: number; seconds: n
         services: options.services,
         nodeArgs,
         powerOnRssBytes: powerOn.rssMaxBytes,
+        powerOnRestRssBytes: powerOn.rssRestMaxBytes,
+        powerOnRssSamples: powerOn.rssSamples,
         powerOffRssBytes: powerOff.rssMaxBytes,
+        powerOffRestRssBytes: powerOff.rssRestMaxBytes,
         bareNodeRssBytes: bare.rssMaxBytes,
         powerOnCpuPercent: powerOn.cpuPercentOfOneCore,
       };

@@ -25,7 +25,7 @@ function bareFirstLine(python: string): Promise<number> {
 }
 
 async function sandboxFirstLine(): Promise<number> {
-  const config = configSchema.parse({ tools: { codeRunner: { backend: 'bubblewrap' } } }).tools.codeRunner;
+  const config = configSchema().parse({ tools: { codeRunner: { backend: 'bubblewrap' } } }).tools.codeRunner;
   const limits = limitsFor(config);
   const { argv } = sandboxArgv({ config }, limits);
   let firstLineMs = Number.NaN;
@@ -40,7 +40,7 @@ async function sandboxFirstLine(): Promise<number> {
 }
 
 export async function benchSandboxStart(runs: number): Promise<void> {
-  const config = configSchema.parse({}).tools.codeRunner;
+  const config = configSchema().parse({}).tools.codeRunner;
   await sandboxFirstLine();
   await bareFirstLine(config.python);
   const sandbox: number[] = [];
