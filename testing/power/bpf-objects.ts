@@ -1,8 +1,10 @@
 // This machine's BPF programs, maps and links that belong to hearth's traffic
 // monitor (bpftool), to show that a power manager run leaves none behind.
 // Object ids only grow, so "created since a baseline" is "id above the
-// baseline's highest".
+// baseline's highest". A leak is such an object no process holds: test files
+// run side by side, and another file's live monitor is not this one's leak.
 import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -34,12 +36,24 @@ export async function snapshotBpf(): Promise<BpfSnapshot> {
   };
 }
 
-/** hearth's programs, maps and links created after `baseline` that still exist. */
+/** The BPF objects some live process holds a file descriptor of, as "prog:ID", "map:ID" and "link:ID" (from /proc/PID/fdinfo). */
+export async function bpfObjectsHeld(): Promise<Set<string>> {
+  const held = new Set<string>();
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  await Promise.all(pids.map(async (pid) => {
+    const fds = await readdir(`/proc/${pid}/fdinfo`).catch(() => [] as string[]);
+    for (const fd of fds) {
+      const info = await readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8').catch(() => '');
+      for (const match of info.matchAll(/^(prog|map|link)_id:\s+(\d+)$/gm)) held.add(`${match[1]}:${match[2]}`);
+    }
+  }));
+  return held;
+}
+
+/** hearth's programs, maps and links created after `baseline` that still exist and that no live process holds. */
 export async function bpfCreatedSince(baseline: BpfSnapshot): Promise<{ progs: number; maps: number; links: number }> {
   const now = await snapshotBpf();
-  return {
-    progs: now.progs.filter((id) => id > baseline.maxId.prog).length,
-    maps: now.maps.filter((id) => id > baseline.maxId.map).length,
-    links: now.links.filter((id) => id > baseline.maxId.link).length,
-  };
+  const held = await bpfObjectsHeld();
+  const orphans = (kind: 'prog' | 'map' | 'link', ids: number[]) => ids.filter((id) => id > baseline.maxId[kind] && !held.has(`${kind}:${id}`)).length;
+  return { progs: orphans('prog', now.progs), maps: orphans('map', now.maps), links: orphans('link', now.links) };
 }
