@@ -100,16 +100,19 @@ export function encodeU32(value: number): Buffer {
   return buf;
 }
 
-/** Decodes one struct from `buf` at byte offset `offset`. */
-export function decodeStruct<T>(buf: Buffer, offset: number, type: koffi.IKoffiCType): T {
-  return koffi.decode(buf, offset, type) as T;
-}
-
 const TWO_32 = 2 ** 32;
 /** Above this high word, hi * 2^32 + lo is no longer an exact double. */
 const EXACT_HIGH_WORD = 2 ** 21;
-const STATS_WORDS = (Math.ceil(koffi.sizeof(ServiceStats) / 8) * 8) / 4;
+/** Bytes of one CPU's copy of service_stats in a per-CPU value (the struct's size rounded up to 8). */
+const STATS_SLOT_BYTES = Math.ceil(koffi.sizeof(ServiceStats) / 8) * 8;
+const STATS_WORDS = STATS_SLOT_BYTES / 4;
 const wordOf = (field: keyof ServiceStatsFields): number => koffi.offsetof(ServiceStats, field) / 4;
+/** Each field's first 32-bit word in a CPU's copy, looked up once rather than on every sum. */
+const WORD = {
+  rx_packets: wordOf('rx_packets'), rx_bytes: wordOf('rx_bytes'), tx_packets: wordOf('tx_packets'), tx_bytes: wordOf('tx_bytes'),
+  activity_bytes: wordOf('activity_bytes'), open_connections: wordOf('open_connections'),
+  check_connections: wordOf('check_connections'), last_activity_ns: wordOf('last_activity_ns'),
+};
 
 /** The 64-bit integer of two 32-bit word sums (hi negative for a negative signed value), one allocation when it fits a double. */
 function wordsToBigInt(hi: number, lo: number): bigint {
@@ -148,14 +151,14 @@ function latestField(words: Uint32Array, cpus: number, word: number): bigint {
 
 function sumStatsWords(words: Uint32Array, signed: Int32Array, cpus: number): ServiceStatsFields {
   return {
-    rx_packets: sumField(words, words, cpus, wordOf('rx_packets')),
-    rx_bytes: sumField(words, words, cpus, wordOf('rx_bytes')),
-    tx_packets: sumField(words, words, cpus, wordOf('tx_packets')),
-    tx_bytes: sumField(words, words, cpus, wordOf('tx_bytes')),
-    activity_bytes: sumField(words, words, cpus, wordOf('activity_bytes')),
-    open_connections: sumField(words, signed, cpus, wordOf('open_connections')),
-    check_connections: sumField(words, words, cpus, wordOf('check_connections')),
-    last_activity_ns: latestField(words, cpus, wordOf('last_activity_ns')),
+    rx_packets: sumField(words, words, cpus, WORD.rx_packets),
+    rx_bytes: sumField(words, words, cpus, WORD.rx_bytes),
+    tx_packets: sumField(words, words, cpus, WORD.tx_packets),
+    tx_bytes: sumField(words, words, cpus, WORD.tx_bytes),
+    activity_bytes: sumField(words, words, cpus, WORD.activity_bytes),
+    open_connections: sumField(words, signed, cpus, WORD.open_connections),
+    check_connections: sumField(words, words, cpus, WORD.check_connections),
+    last_activity_ns: latestField(words, cpus, WORD.last_activity_ns),
   };
 }
 
@@ -184,7 +187,7 @@ export function createPerCpuStatsBuffer(cpus: number): PerCpuStatsBuffer {
 
 /** Bytes of a per-CPU value buffer for `cpus` possible CPUs. */
 export function perCpuStatsSize(cpus: number): number {
-  return Math.ceil(koffi.sizeof(ServiceStats) / 8) * 8 * cpus;
+  return STATS_SLOT_BYTES * cpus;
 }
 
 export const ConnKey = koffi.struct('hearth_conn_key', {

@@ -21,7 +21,6 @@ export interface SerialDocument<T> {
   update<R>(change: (draft: T) => R): Promise<R>;
 }
 
-/** `persist` writes the changed copy and returns what becomes current (the copy, or its parsed form). */
 function deepFreeze<T>(value: T): Frozen<T> {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
@@ -30,8 +29,10 @@ function deepFreeze<T>(value: T): Frozen<T> {
   return value as Frozen<T>;
 }
 
+/** `persist` writes the changed copy and returns what becomes current (the copy, or its parsed form). */
 export function createSerialDocument<T>(initial: T, persist: (draft: T) => Promise<T>): SerialDocument<T> {
   // The current document is frozen as it becomes current: view() hands it out as is, read() and update() copy it.
+  // What is frozen is a copy of what the caller or persist handed over, which they may still hold and change.
   let current = deepFreeze(structuredClone(initial));
   let queue: Promise<unknown> = Promise.resolve();
   return {
